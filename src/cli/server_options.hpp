@@ -1,0 +1,55 @@
+// The server's command line: OVMS's flag names and defaults (DESIGN.md §4, REFERENCE.md §1),
+// parsed with cxxopts and validated in OVMS's order with OVMS's messages.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mserve::cli {
+
+struct ServerOptions {
+  // Transport.
+  uint32_t port = 0;  // gRPC; 0 = off
+  uint32_t rest_port = 0;
+  std::string grpc_bind_address = "0.0.0.0";
+  std::string rest_bind_address = "0.0.0.0";
+  uint32_t grpc_workers = 1;
+  std::optional<uint32_t> rest_workers;
+  std::string grpc_channel_arguments;
+  // Single-model mode.
+  std::string model_name;
+  std::string model_path;
+  std::string batch_size;            // "" = model's
+  std::string shape;                 // "" = model's
+  std::string layout;                // "" = model's
+  std::string model_version_policy;  // "" = latest 1
+  uint32_t nireq = 0;
+  std::string target_device = "CPU";
+  std::string plugin_config;  // JSON text or a file path; "" = {}
+  // Multi-model mode.
+  std::string config_path;
+  // Operations.
+  uint32_t file_system_poll_wait_seconds = 1;
+  std::string log_level = "INFO";
+  std::string log_path;
+  std::string cache_dir;
+  bool metrics_enable = false;
+  std::string metrics_list;
+};
+
+// What the command line asks for: run, or print and exit with `exit_code`.
+struct ParseResult {
+  std::optional<ServerOptions> options;  // set when the server should start
+  int exit_code = 0;                     // 0 for --help/--version, 64 for usage errors
+  std::string output;                    // text for stdout (help, version)
+  std::string error;                     // text for stderr, ends with a newline
+};
+
+// `core_count` is the CPU count used for --grpc_workers validation (injected for tests);
+// `openvino_version` is printed by --version.
+ParseResult parseCommandLine(int argc, const char* const* argv, uint32_t core_count,
+                             const std::string& openvino_version);
+
+}  // namespace mserve::cli

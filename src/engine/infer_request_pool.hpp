@@ -1,0 +1,80 @@
+// The pool of `nireq` OpenVINO infer requests of one compiled model (DESIGN.md §3). A request
+// waits for an idle infer request in FIFO order without holding a thread; inference runs
+// asynchronously and its completion continues on the caller's executor. Thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "engine/compiled_model.hpp"
+#include "tensor/inference_request.hpp"
+#include "util/executor.hpp"
+#include "util/status.hpp"
+
+struct ov_infer_request;
+struct ov_tensor;
+
+namespace mserve::engine {
+
+// One OpenVINO infer request. Used by one client request at a time (between acquire and
+// release); its output views stay valid until release.
+class InferRequest {
+ public:
+  ~InferRequest();
+  InferRequest(const InferRequest&) = delete;
+  InferRequest& operator=(const InferRequest&) = delete;
+
+  // Binds input `index` of the model to the tensor's bytes without copying them; the bytes must
+  // stay alive and unchanged until the completion ran. BYTES inputs are copied into a string
+  // tensor.
+  util::Status setInput(size_t index, const tensor::InputTensor& input);
+  // Starts inference. `done` runs on `executor` once OpenVINO finished, with its outcome.
+  void start(util::Executor& executor, std::function<void(util::Status)> done);
+  // Output `index` of the last completed inference (views into the engine's memory).
+  util::StatusOr<tensor::OutputTensor> output(size_t index);
+
+ private:
+  friend class InferRequestPool;
+  InferRequest(const CompiledModel& model, ov_infer_request* request);
+  static void onEngineCallback(void* self);
+  void releaseTensors();
+
+  const CompiledModel& model_;
+  ov_infer_request* request_;
+  struct Callback;
+  std::unique_ptr<Callback> callback_;  // OpenVINO keeps a pointer to it: lives as long as we do
+  util::Executor* executor_ = nullptr;
+  std::function<void(util::Status)> done_;
+  std::vector<ov_tensor*> tensors_;  // inputs and outputs handed out for this run
+};
+
+class InferRequestPool {
+ public:
+  static util::StatusOr<std::unique_ptr<InferRequestPool>> create(const CompiledModel& model,
+                                                                  size_t nireq);
+  ~InferRequestPool();
+
+  // Runs `waiter` with an idle infer request: at once on this thread if one is idle, otherwise
+  // on the thread that releases one, in arrival order. Every acquired request must be released.
+  // The waiter queue is unbounded: transports bound the requests in flight (gRPC streams,
+  // connections), and each waiter is a few bytes.
+  void acquire(std::function<void(InferRequest&)> waiter);
+  void release(InferRequest& request);
+
+  size_t size() const { return requests_.size(); }
+  size_t idleCount() const;
+  size_t waitingCount() const;
+
+ private:
+  InferRequestPool() = default;
+  std::vector<std::unique_ptr<InferRequest>> requests_;
+  mutable std::mutex mutex_;
+  std::vector<InferRequest*> idle_;                          // guarded by mutex_
+  std::deque<std::function<void(InferRequest&)>> waiters_;  // guarded by mutex_
+};
+
+}  // namespace mserve::engine

@@ -1,0 +1,55 @@
+// One loaded version of a model: its compiled model and infer-request pool, and the execution of
+// requests against it. Requests hold a shared_ptr to the version for as long as they use it, so
+// a retired version is freed only after its last request finished. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/compiled_model.hpp"
+#include "engine/infer_request_pool.hpp"
+#include "tensor/inference_request.hpp"
+#include "util/executor.hpp"
+#include "util/status.hpp"
+
+namespace mserve::serving {
+
+enum class VersionState { kStart, kLoading, kAvailable, kUnloading, kEnd };
+
+// Called once per request with the outcome; `response` is non-null only on success and its
+// views are valid only during the call.
+using ResponseCallback =
+    std::function<void(const util::Status& status, const tensor::InferenceResponse* response)>;
+
+class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
+ public:
+  ModelVersion(std::string name, int64_t version, std::unique_ptr<engine::CompiledModel> model,
+               std::unique_ptr<engine::InferRequestPool> pool);
+
+  const std::string& name() const { return name_; }
+  int64_t version() const { return version_; }
+  const std::vector<engine::TensorInfo>& inputs() const { return model_->inputs(); }
+  const std::vector<engine::TensorInfo>& outputs() const { return model_->outputs(); }
+  const engine::CompiledModel& compiledModel() const { return *model_; }
+  size_t nireq() const { return pool_->size(); }
+
+  VersionState state() const { return state_.load(std::memory_order_acquire); }
+  void setState(VersionState state) { state_.store(state, std::memory_order_release); }
+
+  // Validates `request` against the model, runs it, and calls `done` on `completion` (or on this
+  // thread when validation fails). `request` must stay alive until `done` has been called.
+  void infer(const tensor::InferenceRequest& request, util::Executor& completion,
+             ResponseCallback done);
+
+ private:
+  const std::string name_;
+  const int64_t version_;
+  std::unique_ptr<engine::CompiledModel> model_;
+  std::unique_ptr<engine::InferRequestPool> pool_;
+  std::atomic<VersionState> state_{VersionState::kAvailable};
+};
+
+}  // namespace mserve::serving

@@ -1,0 +1,59 @@
+// The protocol-neutral request and response every API adapter builds and reads (DESIGN.md §1).
+// Input tensors are views: their bytes live in the transport's request message (zero copy) or,
+// when the protocol forced a conversion, in the request's own `owned_buffers`. The request must
+// outlive the inference. Not thread-safe; one request is handled by one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tensor/datatype.hpp"
+#include "tensor/shape.hpp"
+
+namespace mserve::tensor {
+
+struct InputTensor {
+  std::string name;
+  DataType datatype = DataType::kFp32;
+  Shape shape;
+  // Fixed-size types: exactly byteSize(shape, datatype) bytes, row-major, little-endian.
+  std::span<const std::byte> data;
+  // kBytes: one view per element, in row-major order (data is then empty).
+  std::vector<std::string_view> strings;
+};
+
+struct InferenceRequest {
+  std::string model_name;
+  int64_t model_version = 0;  // 0 = the default (highest available) version
+  std::string id;
+  std::vector<InputTensor> inputs;
+  std::vector<std::string> requested_outputs;  // empty = every output, in model order
+  // Storage for inputs the adapter had to convert (typed protobuf contents, JSON numbers).
+  // A deque so that growing it never moves buffers that views already point to.
+  std::deque<std::vector<std::byte>> owned_buffers;
+  std::deque<std::string> owned_strings;
+};
+
+// An output as the engine produced it. Views point into the engine's output tensor and are
+// valid only inside the response callback: encoders copy what they need.
+struct OutputTensor {
+  std::string_view name;
+  DataType datatype = DataType::kFp32;
+  Shape shape;
+  std::span<const std::byte> data;
+  std::vector<std::string_view> strings;  // kBytes outputs
+};
+
+struct InferenceResponse {
+  std::string_view model_name;
+  int64_t model_version = 0;
+  std::string_view id;
+  std::vector<OutputTensor> outputs;  // requested outputs in request order, else model order
+};
+
+}  // namespace mserve::tensor

@@ -1,0 +1,112 @@
+// Status and StatusOr: how every layer reports failure without exceptions. Codes follow OVMS's
+// status names where a client can see them; status_table.cpp maps each to its HTTP status, gRPC
+// code and OVMS message text. Immutable values; safe to copy between threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace mserve::util {
+
+enum class StatusCode {
+  kOk,
+  // Model and version lookup.
+  kModelNameMissing,
+  kModelVersionMissing,
+  kModelVersionNotLoadedAnymore,
+  kModelVersionNotLoadedYet,
+  kModelVersionInvalidFormat,
+  // Request validation.
+  kInvalidNoOfInputs,
+  kInvalidMissingInput,
+  kInvalidUnexpectedInput,
+  kInvalidDuplicateInput,
+  kInvalidNoOfShapeDimensions,
+  kInvalidBatchSize,
+  kInvalidShape,
+  kInvalidPrecision,
+  kInvalidValueCount,
+  kInvalidContentSize,
+  kInvalidStringInput,
+  kInvalidMessageStructure,
+  kInvalidMissingOutput,
+  kInvalidArgument,  // generic client error with a specific message
+  kBytesContentsEmpty,
+  // Server state and resources.
+  kServerNotReady,
+  kResourceExhausted,
+  kDeadlineExceeded,
+  kCancelled,
+  // Engine.
+  kOvInternalInferenceError,
+  kOvInternalSerializationError,
+  kOvInternalDeserializationError,
+  kCannotCompileModelIntoTargetDevice,
+  kReshapeError,
+  // Load time / configuration.
+  kModelConfigInvalid,
+  kPluginConfigUnsupportedKey,
+  kPluginConfigInvalid,
+  kInvalidNireq,
+  kPathInvalid,
+  kFileInvalid,
+  kNoModelVersionAvailable,
+  kInternalError,
+};
+
+// How a code looks to the outside: HTTP status, gRPC code (grpc::StatusCode value) and the OVMS
+// message text.
+struct StatusInfo {
+  int http_status;
+  int grpc_code;
+  const char* message;
+};
+const StatusInfo& statusInfo(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string details = {}) : code_(code), details_(std::move(details)) {}
+  static Status ok() { return {}; }
+
+  bool isOk() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& details() const { return details_; }
+  // The client-visible message: OVMS's text for the code, then " - " and the details if any.
+  std::string message() const;
+  int httpStatus() const { return statusInfo(code_).http_status; }
+  int grpcCode() const { return statusInfo(code_).grpc_code; }
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string details_;
+};
+
+template <typename T>
+class [[nodiscard]] StatusOr {
+ public:
+  StatusOr(T value) : value_(std::move(value)) {}
+  StatusOr(Status status) : status_(std::move(status)) {}
+  bool isOk() const { return value_.has_value(); }
+  const Status& status() const { return status_; }
+  T& value() & { return *value_; }
+  const T& value() const& { return *value_; }
+  T&& value() && { return std::move(*value_); }
+  T* operator->() { return &*value_; }
+  const T* operator->() const { return &*value_; }
+  T& operator*() { return *value_; }
+
+ private:
+  std::optional<T> value_;
+  Status status_;
+};
+
+}  // namespace mserve::util
+
+#define MSERVE_RETURN_IF_ERROR(expr)           \
+  do {                                         \
+    ::mserve::util::Status status_ = (expr);   \
+    if (!status_.isOk()) return status_;       \
+  } while (0)
