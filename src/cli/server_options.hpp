@@ -16,7 +16,9 @@ struct ServerOptions {
   std::string grpc_bind_address = "0.0.0.0";
   std::string rest_bind_address = "0.0.0.0";
   uint32_t grpc_workers = 1;
+  // Effective REST worker count when rest_port is set (given, or the default); else nullopt.
   std::optional<uint32_t> rest_workers;
+  bool rest_workers_given = false;  // --rest_workers was on the command line
   std::string grpc_channel_arguments;
   // Single-model mode.
   std::string model_name;
@@ -27,7 +29,8 @@ struct ServerOptions {
   std::string model_version_policy;  // "" = latest 1
   uint32_t nireq = 0;
   std::string target_device = "CPU";
-  std::string plugin_config;  // JSON text or a file path; "" = {}
+  bool target_device_given = false;  // explicitly set: exclusive with --config_path (OVMS rule)
+  std::string plugin_config;         // JSON text or a file path; "" = {}
   // Multi-model mode.
   std::string config_path;
   // Operations.
@@ -48,8 +51,20 @@ struct ParseResult {
 };
 
 // `core_count` is the CPU count used for --grpc_workers validation (injected for tests);
-// `openvino_version` is printed by --version.
+// `openvino_version` is printed by --version; `open_files_limit` is RLIMIT_NOFILE for the
+// --rest_workers rules (0 = read it with getrlimit).
 ParseResult parseCommandLine(int argc, const char* const* argv, uint32_t core_count,
-                             const std::string& openvino_version);
+                             const std::string& openvino_version, uint64_t open_files_limit = 0);
+
+// The --help text: one line per flag with its default.
+std::string helpText();
+
+// OVMS's validation rules in OVMS's order (REFERENCE.md §1.2); the first failure's message
+// (without newline), or "" when valid. Sets the effective `rest_workers`.
+std::string validateServerOptions(ServerOptions& options, uint32_t core_count,
+                                  uint64_t open_files_limit);
+
+// OVMS's default: min(cores, (open_files_limit - 15) / 7), at least 2.
+uint32_t defaultRestWorkers(uint32_t core_count, uint64_t open_files_limit);
 
 }  // namespace mserve::cli

@@ -19,7 +19,8 @@ class VersionPolicy {
     return {Kind::kSpecific, 0, std::move(versions)};
   }
   static VersionPolicy all() { return {Kind::kAll, 0, {}}; }
-  // {"latest":{"num_versions":N}} | {"specific":{"versions":[...]}} | {"all":{}}
+  // {"latest":{"num_versions":N}} | {"specific":{"versions":[...]}} | {"all":{}}; "" gives the
+  // default, latest 1. Errors are MODEL_CONFIG_INVALID "Couldn't parse model version policy. …".
   static util::StatusOr<VersionPolicy> parse(const std::string& json);
 
   // The versions to serve out of `available`, highest first.

@@ -3,11 +3,13 @@
 // asynchronously and its completion continues on the caller's executor. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "engine/compiled_model.hpp"
@@ -40,22 +42,30 @@ class InferRequest {
  private:
   friend class InferRequestPool;
   InferRequest(const CompiledModel& model, ov_infer_request* request);
+  util::Status registerCallback();
   static void onEngineCallback(void* self);
+  void finish();
+  util::Status setStringInput(size_t index, const tensor::InputTensor& input);
   void releaseTensors();
 
   const CompiledModel& model_;
   ov_infer_request* request_;
   struct Callback;
   std::unique_ptr<Callback> callback_;  // OpenVINO keeps a pointer to it: lives as long as we do
-  util::Executor* executor_ = nullptr;
-  std::function<void(util::Status)> done_;
-  std::vector<ov_tensor*> tensors_;  // inputs and outputs handed out for this run
+  // Set by start() before OpenVINO runs, read on OpenVINO's callback thread; atomic so that the
+  // hand-over is visible to TSan too (OpenVINO's own synchronisation is not instrumented).
+  std::atomic<util::Executor*> executor_{nullptr};
+  std::function<void(util::Status)> done_;    // written by start(), run by finish()
+  std::vector<ov_tensor*> tensors_;           // inputs and outputs handed out for this run
+  std::vector<std::string> string_copies_;    // NUL-terminated copies of BYTES input elements
+  std::vector<const char*> string_pointers_;  // their c_str(), as the C API wants them
 };
 
 class InferRequestPool {
  public:
   static util::StatusOr<std::unique_ptr<InferRequestPool>> create(const CompiledModel& model,
                                                                   size_t nireq);
+  // Only once every acquired request was released (in-flight completions point into the pool).
   ~InferRequestPool();
 
   // Runs `waiter` with an idle infer request: at once on this thread if one is idle, otherwise
@@ -73,7 +83,7 @@ class InferRequestPool {
   InferRequestPool() = default;
   std::vector<std::unique_ptr<InferRequest>> requests_;
   mutable std::mutex mutex_;
-  std::vector<InferRequest*> idle_;                          // guarded by mutex_
+  std::vector<InferRequest*> idle_;                         // guarded by mutex_
   std::deque<std::function<void(InferRequest&)>> waiters_;  // guarded by mutex_
 };
 

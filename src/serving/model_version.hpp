@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/compiled_model.hpp"
 #include "engine/infer_request_pool.hpp"
@@ -45,6 +46,10 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
              ResponseCallback done);
 
  private:
+  void complete(engine::InferRequest& slot, const tensor::InferenceRequest& request,
+                const std::vector<size_t>& output_indices, util::Status status,
+                const ResponseCallback& done);
+
   const std::string name_;
   const int64_t version_;
   std::unique_ptr<engine::CompiledModel> model_;

@@ -1,0 +1,1 @@
+// Keeps generated-code targets valid while their source lists are empty.

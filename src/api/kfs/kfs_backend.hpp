@@ -1,0 +1,65 @@
+// The small internal API through which the KServe frontends reach the serving core (DESIGN.md
+// §1: frontends depend on a small API, not on ModelManager). serving/ implements it; tests fake
+// it. Implementations must be safe to call from any number of transport threads at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tensor/datatype.hpp"
+#include "tensor/inference_request.hpp"
+#include "tensor/shape.hpp"
+#include "util/status.hpp"
+
+namespace mserve::api::kfs {
+
+struct TensorDescription {
+  std::string name;
+  tensor::DataType datatype = tensor::DataType::kFp32;
+  tensor::ModelShape shape;
+};
+
+// What the metadata and config answers say about one model version.
+struct ModelDescription {
+  std::string name;
+  int64_t version = 0;            // the version described (the default one if 0 was asked)
+  std::vector<int64_t> versions;  // every available version of the model, ascending (OVMS)
+  std::vector<TensorDescription> inputs;
+  std::vector<TensorDescription> outputs;
+};
+
+// Called exactly once per infer() with the outcome; `response` is non-null only on success and
+// its views are valid only during the call. May run on any thread.
+using InferCallback =
+    std::function<void(const util::Status& status, const tensor::InferenceResponse* response)>;
+
+class KfsBackend {
+ public:
+  virtual ~KfsBackend() = default;
+
+  // Liveness: the process serves requests. Readiness: initial models loaded and not draining.
+  virtual bool live() const = 0;
+  virtual bool ready() const = 0;
+
+  // Whether the version (0 = default) is AVAILABLE. Errors as OVMS: MODEL_NAME_MISSING for an
+  // unknown model, MODEL_VERSION_MISSING for an unknown version (gRPC NOT_FOUND); a known
+  // version in another state is OK with false.
+  virtual util::StatusOr<bool> modelReady(std::string_view name, int64_t version) const = 0;
+
+  // Inputs, outputs and versions of the version (0 = default), or the lookup error.
+  virtual util::StatusOr<ModelDescription> describe(std::string_view name,
+                                                    int64_t version) const = 0;
+
+  // Runs `request` (model name and version are in it) and calls `done` exactly once, possibly
+  // on another thread, possibly before infer() returns. The backend keeps `request` alive
+  // until `done` has returned; the request's views point into the transport's message, which
+  // the caller keeps alive until then too.
+  virtual void infer(std::shared_ptr<const tensor::InferenceRequest> request,
+                     InferCallback done) = 0;
+};
+
+}  // namespace mserve::api::kfs

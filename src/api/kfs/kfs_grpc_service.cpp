@@ -1,0 +1,117 @@
+#include "api/kfs/kfs_grpc_service.hpp"
+
+#include <memory>
+#include <utility>
+
+#include "api/kfs/kfs_metadata.hpp"
+#include "api/kfs/kfs_request_decoder.hpp"
+#include "api/kfs/kfs_response_encoder.hpp"
+
+namespace mserve::api::kfs {
+namespace {
+
+::grpc::Status toGrpc(const util::Status& status) {
+  if (status.isOk()) return ::grpc::Status::OK;
+  return ::grpc::Status(static_cast<::grpc::StatusCode>(status.grpcCode()), status.message());
+}
+
+::grpc::ServerUnaryReactor* finish(::grpc::CallbackServerContext* context,
+                                   const util::Status& status) {
+  ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(toGrpc(status));
+  return reactor;
+}
+
+// Version parsing plus describe(), shared by ModelMetadata and ModelConfig.
+util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::string& name,
+                                          const std::string& version) {
+  auto parsed = parseModelVersion(version);
+  if (!parsed.isOk()) return parsed.status();
+  return backend.describe(name, *parsed);
+}
+
+}  // namespace
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ServerLive(::grpc::CallbackServerContext* context,
+                                                       const inference::ServerLiveRequest*,
+                                                       inference::ServerLiveResponse* response) {
+  response->set_live(backend_.live());
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ServerReady(::grpc::CallbackServerContext* context,
+                                                        const inference::ServerReadyRequest*,
+                                                        inference::ServerReadyResponse* response) {
+  response->set_ready(backend_.ready());
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ModelReady(::grpc::CallbackServerContext* context,
+                                                       const inference::ModelReadyRequest* request,
+                                                       inference::ModelReadyResponse* response) {
+  auto version = parseModelVersion(request->version());
+  if (!version.isOk()) return finish(context, version.status());
+  auto ready = backend_.modelReady(request->name(), *version);
+  if (!ready.isOk()) return finish(context, ready.status());
+  response->set_ready(*ready);
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ServerMetadata(
+    ::grpc::CallbackServerContext* context, const inference::ServerMetadataRequest*,
+    inference::ServerMetadataResponse* response) {
+  buildServerMetadata(*response);
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ModelMetadata(
+    ::grpc::CallbackServerContext* context, const inference::ModelMetadataRequest* request,
+    inference::ModelMetadataResponse* response) {
+  auto model = describe(backend_, request->name(), request->version());
+  if (!model.isOk()) return finish(context, model.status());
+  buildModelMetadata(*model, *response);
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ModelConfig(
+    ::grpc::CallbackServerContext* context, const inference::ModelConfigRequest* request,
+    inference::ModelConfigResponse* response) {
+  auto model = describe(backend_, request->name(), request->version());
+  if (!model.isOk()) return finish(context, model.status());
+  buildModelConfig(*model, *response);
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ModelStatistics(
+    ::grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest*,
+    inference::ModelStatisticsResponse*) {
+  ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED,
+                                 "ModelStatistics is not implemented"));
+  return reactor;
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::ModelInfer(::grpc::CallbackServerContext* context,
+                                                       const inference::ModelInferRequest* request,
+                                                       inference::ModelInferResponse* response) {
+  auto decoded = std::make_shared<tensor::InferenceRequest>();
+  util::Status status = decodeInferRequest(*request, *decoded);
+  if (!status.isOk()) return finish(context, status);
+  ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // gRPC keeps `request` and `response` alive until Finish, and the backend keeps `decoded`
+  // (whose views point into `request`) alive until this callback returns. Finish is
+  // thread-safe, so the callback may run on the backend's completion thread.
+  backend_.infer(std::move(decoded), [reactor, request, response](
+                                         const util::Status& result,
+                                         const tensor::InferenceResponse* output) {
+    util::Status encoded = result;
+    if (encoded.isOk()) encoded = encodeInferResponse(*output, *response);
+    // The id echoes the request's whatever the backend filled in. (On error gRPC sends no
+    // message at all, so a half-encoded response never reaches the client.)
+    if (encoded.isOk()) response->set_id(request->id());
+    reactor->Finish(toGrpc(encoded));
+  });
+  return reactor;
+}
+
+}  // namespace mserve::api::kfs

@@ -1,0 +1,46 @@
+// inference.GRPCInferenceService over the gRPC callback API: decodes each call, asks the
+// KfsBackend, encodes the answer. ModelInfer holds no thread while the model runs; the backend's
+// completion callback finishes the RPC. Thread-safe (stateless apart from the backend pointer).
+#pragma once
+
+#include "api/kfs/kfs_backend.hpp"
+#include "kfs/grpc_predict_v2.grpc.pb.h"
+
+namespace mserve::api::kfs {
+
+class KfsGrpcService final : public inference::GRPCInferenceService::CallbackService {
+ public:
+  // `backend` must outlive every gRPC server this service is registered with.
+  explicit KfsGrpcService(KfsBackend& backend) : backend_(backend) {}
+
+  ::grpc::ServerUnaryReactor* ServerLive(::grpc::CallbackServerContext* context,
+                                         const inference::ServerLiveRequest* request,
+                                         inference::ServerLiveResponse* response) override;
+  ::grpc::ServerUnaryReactor* ServerReady(::grpc::CallbackServerContext* context,
+                                          const inference::ServerReadyRequest* request,
+                                          inference::ServerReadyResponse* response) override;
+  ::grpc::ServerUnaryReactor* ModelReady(::grpc::CallbackServerContext* context,
+                                         const inference::ModelReadyRequest* request,
+                                         inference::ModelReadyResponse* response) override;
+  ::grpc::ServerUnaryReactor* ServerMetadata(::grpc::CallbackServerContext* context,
+                                             const inference::ServerMetadataRequest* request,
+                                             inference::ServerMetadataResponse* response) override;
+  ::grpc::ServerUnaryReactor* ModelMetadata(::grpc::CallbackServerContext* context,
+                                            const inference::ModelMetadataRequest* request,
+                                            inference::ModelMetadataResponse* response) override;
+  ::grpc::ServerUnaryReactor* ModelInfer(::grpc::CallbackServerContext* context,
+                                         const inference::ModelInferRequest* request,
+                                         inference::ModelInferResponse* response) override;
+  ::grpc::ServerUnaryReactor* ModelConfig(::grpc::CallbackServerContext* context,
+                                          const inference::ModelConfigRequest* request,
+                                          inference::ModelConfigResponse* response) override;
+  // UNIMPLEMENTED until per-version counters exist; "statistics" is not advertised either.
+  ::grpc::ServerUnaryReactor* ModelStatistics(
+      ::grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest* request,
+      inference::ModelStatisticsResponse* response) override;
+
+ private:
+  KfsBackend& backend_;
+};
+
+}  // namespace mserve::api::kfs

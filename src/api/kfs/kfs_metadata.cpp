@@ -1,0 +1,64 @@
+#include "api/kfs/kfs_metadata.hpp"
+
+#include <array>
+#include <string>
+
+namespace mserve::api::kfs {
+namespace {
+
+constexpr std::array<std::string_view, 2> kExtensions = {
+    "model_configuration",  // ModelConfig RPC and GET /v2/models/{m}/config
+    "binary_tensor_data",   // REST binary inputs and outputs
+};
+
+void addTensorMetadata(const TensorDescription& tensor,
+                       inference::ModelMetadataResponse::TensorMetadata& out) {
+  out.set_name(tensor.name);
+  out.set_datatype(std::string(tensor::kserveName(tensor.datatype)));
+  const std::vector<int64_t> dims = tensor::toMetadataDims(tensor.shape);
+  out.mutable_shape()->Add(dims.begin(), dims.end());
+}
+
+}  // namespace
+
+std::span<const std::string_view> serverExtensions() { return kExtensions; }
+
+void buildModelMetadata(const ModelDescription& model, inference::ModelMetadataResponse& out) {
+  out.set_name(model.name);
+  for (int64_t version : model.versions) out.add_versions(std::to_string(version));
+  out.set_platform(std::string(kMetadataPlatform));
+  for (const TensorDescription& input : model.inputs) addTensorMetadata(input, *out.add_inputs());
+  for (const TensorDescription& output : model.outputs) {
+    addTensorMetadata(output, *out.add_outputs());
+  }
+}
+
+void buildModelConfig(const ModelDescription& model, inference::ModelConfigResponse& out) {
+  inference::ModelConfig& config = *out.mutable_config();
+  config.set_name(model.name);
+  config.set_platform(std::string(kConfigPlatform));
+  config.set_max_batch_size(0);  // see the header: perf_analyzer then uses metadata shapes as is
+  for (const TensorDescription& input : model.inputs) {
+    inference::ModelInput& proto = *config.add_input();
+    proto.set_name(input.name);
+    proto.set_data_type(static_cast<inference::DataType>(tensor::tritonConfigType(input.datatype)));
+    const std::vector<int64_t> dims = tensor::toMetadataDims(input.shape);
+    proto.mutable_dims()->Add(dims.begin(), dims.end());
+  }
+  for (const TensorDescription& output : model.outputs) {
+    inference::ModelOutput& proto = *config.add_output();
+    proto.set_name(output.name);
+    proto.set_data_type(
+        static_cast<inference::DataType>(tensor::tritonConfigType(output.datatype)));
+    const std::vector<int64_t> dims = tensor::toMetadataDims(output.shape);
+    proto.mutable_dims()->Add(dims.begin(), dims.end());
+  }
+}
+
+void buildServerMetadata(inference::ServerMetadataResponse& out) {
+  out.set_name(std::string(kServerName));
+  out.set_version(MSERVE_VERSION);
+  for (std::string_view extension : kExtensions) out.add_extensions(std::string(extension));
+}
+
+}  // namespace mserve::api::kfs

@@ -1,0 +1,20 @@
+// Protocol-neutral tensor::InferenceResponse → KServe v2 gRPC ModelInferResponse. Outputs always
+// go to raw_output_contents, one entry per output in order (REFERENCE.md §4.5: perf_analyzer
+// indexes it without bounds checks). Pure function, safe on any thread.
+#pragma once
+
+#include "kfs/grpc_predict_v2.pb.h"
+#include "tensor/inference_request.hpp"
+#include "util/status.hpp"
+
+namespace mserve::api::kfs {
+
+// Fills `out` (expected empty) from `response`: model name, version as a decimal string, id,
+// each output's name, datatype and shape, and its bytes copied once into raw_output_contents
+// (BYTES outputs framed as repeated [uint32 little-endian length][bytes]). Fails with
+// OV_INTERNAL_SERIALIZATION_ERROR if an output's bytes do not match its shape or a BYTES
+// element is longer than a uint32 length can say.
+util::Status encodeInferResponse(const tensor::InferenceResponse& response,
+                                 inference::ModelInferResponse& out);
+
+}  // namespace mserve::api::kfs

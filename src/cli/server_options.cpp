@@ -1,0 +1,220 @@
+// Command-line parsing: cxxopts configured like OVMS (unknown options collected, then reported
+// with OVMS's text), our own one-line-per-flag help, --version. Validation lives in
+// server_options_validation.cpp.
+#include "cli/server_options.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cxxopts.hpp>
+#include <exception>
+#include <string_view>
+
+namespace mserve::cli {
+namespace {
+
+constexpr int kExitUsage = 64;  // EX_USAGE, as OVMS
+
+enum class FlagType { kSwitch, kBool, kUint, kString };
+
+// One row per flag: registers it with cxxopts and prints its help line, so the two never drift.
+struct FlagSpec {
+  std::string_view name;  // cxxopts spec, e.g. "h,help"
+  FlagType type;
+  std::string_view value_name;
+  std::string_view default_text;  // "" for --help/--version
+  std::string_view help;
+};
+
+constexpr FlagSpec kFlags[] = {
+    {"h,help", FlagType::kSwitch, "", "", "Show this help message and exit"},
+    {"version", FlagType::kSwitch, "", "", "Show the server and OpenVINO versions and exit"},
+    {"port", FlagType::kUint, "PORT", "0", "gRPC port; 0 = no gRPC server"},
+    {"grpc_bind_address", FlagType::kString, "ADDRESSES", "0.0.0.0",
+     "Comma list of addresses or hostnames for gRPC"},
+    {"grpc_workers", FlagType::kUint, "COUNT", "1", "gRPC server instances, 1 to CPU count"},
+    {"grpc_channel_arguments", FlagType::kString, "ARGS", "none",
+     "gRPC channel arguments as k=v,k=v"},
+    {"rest_port", FlagType::kUint, "PORT", "0", "REST port; 0 = no REST server"},
+    {"rest_bind_address", FlagType::kString, "ADDRESSES", "0.0.0.0",
+     "Comma list of addresses or hostnames for REST"},
+    {"rest_workers", FlagType::kUint, "COUNT", "min(cores, (open files - 15) / 7), at least 2",
+     "REST worker threads; needs --rest_port"},
+    {"model_name", FlagType::kString, "NAME", "none", "Model name (single-model mode)"},
+    {"model_path", FlagType::kString, "PATH", "none",
+     "Folder of numeric model versions (single-model mode)"},
+    {"config_path", FlagType::kString, "PATH", "none",
+     "config.json or its folder (multi-model mode)"},
+    {"batch_size", FlagType::kString, "SIZE", "model's",
+     "N, a:b or auto; ignored when --shape is set"},
+    {"shape", FlagType::kString, "SHAPE", "model's",
+     "auto, (1,3,224,224) with -1 or a:b dims, or JSON per input"},
+    {"layout", FlagType::kString, "LAYOUT", "model's", "e.g. NHWC:NCHW or NCHW, or JSON per input"},
+    {"model_version_policy", FlagType::kString, "JSON", R"({"latest":{"num_versions":1}})",
+     "Versions to serve: latest N, specific list or all"},
+    {"nireq", FlagType::kUint, "COUNT", "0", "Infer requests per version; 0 = device's optimal"},
+    {"target_device", FlagType::kString, "DEVICE", "CPU", "CPU, GPU.1, AUTO, HETERO:..., ..."},
+    {"plugin_config", FlagType::kString, "JSON", "{}",
+     "OpenVINO properties as JSON, or a file holding them"},
+    {"file_system_poll_wait_seconds", FlagType::kUint, "SECONDS", "1",
+     "Config and version change checks; 0 = off"},
+    {"log_level", FlagType::kString, "LEVEL", "INFO", "TRACE, DEBUG, INFO, WARNING or ERROR"},
+    {"log_path", FlagType::kString, "PATH", "none", "Log file, besides stdout"},
+    {"cache_dir", FlagType::kString, "PATH", "none", "OpenVINO compiled-model cache folder"},
+    {"metrics_enable", FlagType::kBool, "", "false", "Serve /metrics on the REST port"},
+    {"metrics_list", FlagType::kString, "NAMES", "the default families",
+     "Comma list of metric families to enable"},
+};
+
+cxxopts::Options buildOptions() {
+  cxxopts::Options options("mserve", "mserve model server");
+  // OVMS lets unknown options through the parser and reports them itself, with its own text.
+  options.allow_unrecognised_options();
+  for (const FlagSpec& flag : kFlags) {
+    std::shared_ptr<const cxxopts::Value> value;
+    switch (flag.type) {
+      case FlagType::kSwitch:
+      case FlagType::kBool:
+        value = cxxopts::value<bool>();
+        break;
+      case FlagType::kUint:
+        value = cxxopts::value<uint32_t>();
+        break;
+      case FlagType::kString:
+        value = cxxopts::value<std::string>();
+        break;
+    }
+    options.add_option(
+        "", {std::string(flag.name), std::string(flag.help), value, std::string(flag.value_name)});
+  }
+  return options;
+}
+
+template <typename T>
+void take(const cxxopts::ParseResult& parsed, const char* name, T& field) {
+  if (parsed.count(name)) field = parsed[name].as<T>();
+}
+
+// Defaults live in ServerOptions; only flags present on the command line override them.
+ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
+  ServerOptions o;
+  take(parsed, "port", o.port);
+  take(parsed, "rest_port", o.rest_port);
+  take(parsed, "grpc_bind_address", o.grpc_bind_address);
+  take(parsed, "rest_bind_address", o.rest_bind_address);
+  take(parsed, "grpc_workers", o.grpc_workers);
+  if (parsed.count("rest_workers")) {
+    o.rest_workers = parsed["rest_workers"].as<uint32_t>();
+    o.rest_workers_given = true;
+  }
+  take(parsed, "grpc_channel_arguments", o.grpc_channel_arguments);
+  take(parsed, "model_name", o.model_name);
+  take(parsed, "model_path", o.model_path);
+  take(parsed, "batch_size", o.batch_size);
+  take(parsed, "shape", o.shape);
+  take(parsed, "layout", o.layout);
+  take(parsed, "model_version_policy", o.model_version_policy);
+  take(parsed, "nireq", o.nireq);
+  // OVMS treats an empty --target_device as not given (and then uses CPU).
+  std::string device;
+  take(parsed, "target_device", device);
+  if (!device.empty()) {
+    o.target_device = device;
+    o.target_device_given = true;
+  }
+  take(parsed, "plugin_config", o.plugin_config);
+  take(parsed, "config_path", o.config_path);
+  take(parsed, "file_system_poll_wait_seconds", o.file_system_poll_wait_seconds);
+  take(parsed, "log_level", o.log_level);
+  take(parsed, "log_path", o.log_path);
+  take(parsed, "cache_dir", o.cache_dir);
+  take(parsed, "metrics_enable", o.metrics_enable);
+  take(parsed, "metrics_list", o.metrics_list);
+  return o;
+}
+
+std::string flagColumn(const FlagSpec& flag) {
+  std::string name(flag.name);
+  std::string text = "  ";
+  if (const size_t comma = name.find(','); comma != std::string::npos) {
+    text += "-" + name.substr(0, comma) + ", --" + name.substr(comma + 1);
+  } else {
+    text += "--" + name;
+  }
+  if (!flag.value_name.empty()) text += " " + std::string(flag.value_name);
+  return text;
+}
+
+uint64_t queryOpenFilesLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;  // the usual soft limit
+  if (limit.rlim_cur == RLIM_INFINITY) return UINT64_MAX;
+  return static_cast<uint64_t>(limit.rlim_cur);
+}
+
+ParseResult usageError(std::string text) {
+  ParseResult result;
+  result.exit_code = kExitUsage;
+  result.error = std::move(text);
+  return result;
+}
+
+}  // namespace
+
+std::string helpText() {
+  size_t width = 0;
+  for (const FlagSpec& flag : kFlags) width = std::max(width, flagColumn(flag).size());
+  std::string text =
+      "mserve - model server for OpenVINO, command-line compatible with OpenVINO Model Server\n"
+      "Usage:\n"
+      "  mserve --model_name NAME --model_path PATH (--port PORT | --rest_port PORT) [options]\n"
+      "  mserve --config_path PATH (--port PORT | --rest_port PORT) [options]\n"
+      "Options:\n";
+  for (const FlagSpec& flag : kFlags) {
+    std::string line = flagColumn(flag);
+    line.resize(width + 2, ' ');
+    line += flag.help;
+    if (!flag.default_text.empty()) line += " (default: " + std::string(flag.default_text) + ")";
+    text += line + "\n";
+  }
+  return text;
+}
+
+ParseResult parseCommandLine(int argc, const char* const* argv, uint32_t core_count,
+                             const std::string& openvino_version, uint64_t open_files_limit) {
+  ServerOptions options;
+  try {
+    cxxopts::Options parser = buildOptions();
+    const cxxopts::ParseResult parsed = parser.parse(argc, argv);
+    if (!parsed.unmatched().empty()) {
+      std::string text = "error parsing options - unmatched arguments: ";
+      for (const std::string& argument : parsed.unmatched()) text += argument + ", ";
+      return usageError(text + "\n");
+    }
+    // OVMS answers --version before --help, and prints help when given no arguments at all.
+    if (parsed.count("version")) {
+      ParseResult result;
+      result.output =
+          std::string("mserve ") + MSERVE_VERSION + "\nOpenVINO backend " + openvino_version + "\n";
+      return result;
+    }
+    if (parsed.count("help") || parsed.arguments().empty()) {
+      ParseResult result;
+      result.output = helpText();
+      return result;
+    }
+    options = readOptions(parsed);
+  } catch (const std::exception& e) {
+    return usageError(std::string("error parsing options: ") + e.what() + "\n");
+  }
+  if (open_files_limit == 0) open_files_limit = queryOpenFilesLimit();
+  if (std::string error = validateServerOptions(options, core_count, open_files_limit);
+      !error.empty()) {
+    return usageError(error + "\n");
+  }
+  ParseResult result;
+  result.options = std::move(options);
+  return result;
+}
+
+}  // namespace mserve::cli

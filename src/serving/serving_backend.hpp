@@ -1,0 +1,37 @@
+// The serving core as the frontends see it: implements api::kfs::KfsBackend over the
+// ModelManager, running completions on one executor. Owns the draining flag that makes
+// readiness false during shutdown. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "api/kfs/kfs_backend.hpp"
+#include "serving/model_manager.hpp"
+#include "util/executor.hpp"
+
+namespace mserve::serving {
+
+class ServingBackend final : public api::kfs::KfsBackend {
+ public:
+  ServingBackend(ModelManager& manager, util::Executor& completion)
+      : manager_(manager), completion_(completion) {}
+
+  // Readiness turns false; requests still run (graceful shutdown drains them).
+  void startDraining() { draining_.store(true, std::memory_order_release); }
+
+  bool live() const override { return true; }
+  bool ready() const override;
+  util::StatusOr<bool> modelReady(std::string_view name, int64_t version) const override;
+  util::StatusOr<api::kfs::ModelDescription> describe(std::string_view name,
+                                                      int64_t version) const override;
+  void infer(std::shared_ptr<const tensor::InferenceRequest> request,
+             api::kfs::InferCallback done) override;
+
+ private:
+  ModelManager& manager_;
+  util::Executor& completion_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace mserve::serving

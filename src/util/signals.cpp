@@ -1,0 +1,32 @@
+#include "util/signals.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+namespace mserve::util {
+namespace {
+
+sigset_t shutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void blockShutdownSignals() {
+  const sigset_t set = shutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int waitForShutdownSignal() {
+  const sigset_t set = shutdownSignals();
+  int signal = 0;
+  while (sigwait(&set, &signal) != 0) {
+  }
+  return signal;
+}
+
+}  // namespace mserve::util

@@ -1,0 +1,12 @@
+// Shutdown signals: SIGINT and SIGTERM are blocked in every thread (call blockShutdownSignals()
+// before starting any) and collected by waitForShutdownSignal() on the main thread, so no
+// handler runs in a random thread and shutdown work is ordinary code.
+#pragma once
+
+namespace mserve::util {
+
+void blockShutdownSignals();
+// Blocks until SIGINT or SIGTERM arrives; returns the signal number.
+int waitForShutdownSignal();
+
+}  // namespace mserve::util
