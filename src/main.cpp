@@ -66,8 +66,10 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
     return kExitStartFailure;
   }
 
-  serving::ModelManager manager(core);
+  // Declared first, destroyed last: OpenVINO's callback thread may still be returning from
+  // post() when the model versions (and their infer requests) are freed.
   util::ThreadPool completion(kCompletionThreads, "completion");
+  serving::ModelManager manager(core);
   serving::ServingBackend backend(manager, completion);
   api::kfs::KfsGrpcService kfs_service(backend);
 

@@ -6,9 +6,13 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cxxopts.hpp>
 #include <exception>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace mserve::cli {
 namespace {

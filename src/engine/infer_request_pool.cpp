@@ -1,11 +1,9 @@
 #include "engine/infer_request_pool.hpp"
 
-#include <cstring>
 #include <string>
 #include <utility>
 
 #include "engine/element_type.hpp"
-#include "engine/ov_handles.hpp"
 #include "engine/ov_status.hpp"
 
 namespace mserve::engine {
@@ -29,6 +27,62 @@ util::Status checkShape(const TensorInfo& info, const tensor::Shape& shape) {
                                                                tensor::toString(shape) +
                                                                " has a negative dimension");
     }
+  }
+  return util::Status::ok();
+}
+
+// OpenVINO checks the tensor against the model's (partial) shape here.
+util::Status bindInput(ov_infer_request_t* request, size_t index, const ov_tensor_t* tensor,
+                       const TensorInfo& info, const tensor::Shape& shape) {
+  const ov_status_e status = ov_infer_request_set_input_tensor_by_index(request, index, tensor);
+  if (status != OK) {
+    return ovStatus(status, util::StatusCode::kInvalidShape,
+                    "input '" + info.name + "' of shape " + tensor::toString(shape));
+  }
+  return util::Status::ok();
+}
+
+// Fills `out` with the name, shape and views of the data of output `tensor`.
+util::Status viewOutput(const ov_tensor_t* tensor, const TensorInfo& info,
+                        tensor::OutputTensor& out) {
+  out.name = info.name;
+  out.datatype = info.datatype;
+  ov_element_type_e type = DYNAMIC;
+  ov_status_e status = ov_tensor_get_element_type(tensor, &type);
+  if (status == OK && toDataType(type) != info.datatype) {
+    return util::Status(
+        util::StatusCode::kOvInternalInferenceError,
+        "output '" + info.name + "' came back as " + std::string(ovElementTypeName(type)));
+  }
+  ov_shape_t shape{0, nullptr};
+  if (status == OK) {
+    status = ov_tensor_get_shape(tensor, &shape);
+    // A scalar's shape cannot be expressed: ov_tensor_get_shape fails with INVALID_C_PARAM
+    // (its ov_shape_create refuses rank 0; checked with 2026.4) and leaves `shape` rank 0.
+    // With valid arguments that is the only way to get this status.
+    if (status == INVALID_C_PARAM) status = OK;
+    out.shape.assign(shape.dims, shape.dims + shape.rank);
+    ov_shape_free(&shape);
+  }
+  void* data = nullptr;
+  size_t size = 0;  // elements for strings, bytes otherwise
+  if (status == OK) status = ov_tensor_data(tensor, &data);
+  if (status == OK) {
+    status =
+        type == STRING ? ov_tensor_get_size(tensor, &size) : ov_tensor_get_byte_size(tensor, &size);
+  }
+  if (status != OK) {
+    return ovStatus(status, util::StatusCode::kOvInternalInferenceError,
+                    "cannot read output '" + info.name + "'");
+  }
+  if (type == STRING) {
+    // A string tensor's data are std::string objects of OpenVINO's libstdc++. The wheel is built
+    // with the new (cxx11) ABI, as this code is (docs/building.md: 585 __cxx11 symbols in
+    // libopenvino.so.2641), so the objects are std::string here too and can be viewed directly.
+    const auto* strings = static_cast<const std::string*>(data);
+    out.strings.assign(strings, strings + size);
+  } else {
+    out.data = {static_cast<const std::byte*>(data), size};
   }
   return util::Status::ok();
 }
@@ -85,19 +139,14 @@ util::Status InferRequest::setInput(size_t index, const tensor::InputTensor& inp
   // Zero copy: OpenVINO reads inputs and never writes them, so dropping const is sound.
   void* data = input.data.empty() ? kNoData : const_cast<std::byte*>(input.data.data());
   ov_tensor_t* tensor = nullptr;
-  ov_status_e status = ov_tensor_create_from_host_ptr(toOvElementType(input.datatype),
-                                                      shapeView(input.shape), data, &tensor);
+  const ov_status_e status = ov_tensor_create_from_host_ptr(toOvElementType(input.datatype),
+                                                            shapeView(input.shape), data, &tensor);
   if (status != OK) {
     return ovStatus(status, util::StatusCode::kInternalError,
                     "cannot wrap input '" + info.name + "'");
   }
   tensors_.push_back(tensor);
-  status = ov_infer_request_set_input_tensor_by_index(request_, index, tensor);
-  if (status != OK) {
-    return ovStatus(status, util::StatusCode::kInvalidShape,
-                    "input '" + info.name + "' of shape " + tensor::toString(input.shape));
-  }
-  return util::Status::ok();
+  return bindInput(request_, index, tensor, info, input.shape);
 }
 
 util::Status InferRequest::setStringInput(size_t index, const tensor::InputTensor& input) {
@@ -124,19 +173,14 @@ util::Status InferRequest::setStringInput(size_t index, const tensor::InputTenso
   }
   const char** strings = string_pointers_.empty() ? kNoStrings : string_pointers_.data();
   ov_tensor_t* tensor = nullptr;
-  ov_status_e status = ov_tensor_create_from_string_array(strings, string_pointers_.size(),
-                                                          shapeView(input.shape), &tensor);
+  const ov_status_e status = ov_tensor_create_from_string_array(strings, string_pointers_.size(),
+                                                                shapeView(input.shape), &tensor);
   if (status != OK) {
     return ovStatus(status, util::StatusCode::kInternalError,
                     "cannot build string input '" + info.name + "'");
   }
   tensors_.push_back(tensor);
-  status = ov_infer_request_set_input_tensor_by_index(request_, index, tensor);
-  if (status != OK) {
-    return ovStatus(status, util::StatusCode::kInvalidShape,
-                    "input '" + info.name + "' of shape " + tensor::toString(input.shape));
-  }
-  return util::Status::ok();
+  return bindInput(request_, index, tensor, info, input.shape);
 }
 
 void InferRequest::start(util::Executor& executor, std::function<void(util::Status)> done) {
@@ -182,60 +226,21 @@ util::StatusOr<tensor::OutputTensor> InferRequest::output(size_t index) {
   }
   const TensorInfo& info = outputs[index];
   ov_tensor_t* tensor = nullptr;
-  ov_status_e status = ov_infer_request_get_output_tensor_by_index(request_, index, &tensor);
+  const ov_status_e status = ov_infer_request_get_output_tensor_by_index(request_, index, &tensor);
   if (status != OK) {
     return ovStatus(status, util::StatusCode::kOvInternalInferenceError,
                     "cannot get output '" + info.name + "'");
   }
-  tensors_.push_back(tensor);  // keeps the views below valid until release
-
-  ov_element_type_e type = DYNAMIC;
-  ov_shape_t shape{0, nullptr};
-  void* data = nullptr;
-  size_t size = 0;  // elements for strings, bytes otherwise
-  status = ov_tensor_get_element_type(tensor, &type);
-  if (status == OK) {
-    status = ov_tensor_get_shape(tensor, &shape);
-    // A scalar's shape cannot be expressed: ov_tensor_get_shape fails with INVALID_C_PARAM
-    // (its ov_shape_create refuses rank 0; checked with 2026.4) and leaves `shape` rank 0.
-    // With valid arguments that is the only way to get this status.
-    if (status == INVALID_C_PARAM) status = OK;
-  }
-  if (status == OK) status = ov_tensor_data(tensor, &data);
-  if (status == OK) {
-    status =
-        type == STRING ? ov_tensor_get_size(tensor, &size) : ov_tensor_get_byte_size(tensor, &size);
-  }
-  if (status != OK) {
-    if (shape.dims != nullptr) ov_shape_free(&shape);
-    return ovStatus(status, util::StatusCode::kOvInternalInferenceError,
-                    "cannot read output '" + info.name + "'");
-  }
+  tensors_.push_back(tensor);  // keeps the views valid until release
   tensor::OutputTensor out;
-  out.name = info.name;
-  out.datatype = info.datatype;
-  out.shape.assign(shape.dims, shape.dims + shape.rank);
-  ov_shape_free(&shape);
-  if (toDataType(type) != info.datatype) {
-    return util::Status(
-        util::StatusCode::kOvInternalInferenceError,
-        "output '" + info.name + "' came back as " + std::string(ovElementTypeName(type)));
-  }
-  if (type == STRING) {
-    // A string tensor's data are std::string objects of OpenVINO's libstdc++. The wheel is built
-    // with the new (cxx11) ABI, as this code is (docs/building.md: 585 __cxx11 symbols in
-    // libopenvino.so.2641), so the objects are std::string here too and can be viewed directly.
-    const auto* strings = static_cast<const std::string*>(data);
-    out.strings.assign(strings, strings + size);
-  } else {
-    out.data = {static_cast<const std::byte*>(data), size};
-  }
+  MSERVE_RETURN_IF_ERROR(viewOutput(tensor, info, out));
   return out;
 }
 
 void InferRequest::releaseTensors() {
   for (ov_tensor_t* tensor : tensors_) ov_tensor_free(tensor);
   tensors_.clear();
+  string_copies_.clear();  // do not keep a client's strings beyond its request
 }
 
 util::StatusOr<std::unique_ptr<InferRequestPool>> InferRequestPool::create(

@@ -57,7 +57,7 @@ class InferRequest {
   std::atomic<util::Executor*> executor_{nullptr};
   std::function<void(util::Status)> done_;    // written by start(), run by finish()
   std::vector<ov_tensor*> tensors_;           // inputs and outputs handed out for this run
-  std::vector<std::string> string_copies_;    // NUL-terminated copies of BYTES input elements
+  std::vector<std::string> string_copies_;    // NUL-terminated copies of a BYTES input
   std::vector<const char*> string_pointers_;  // their c_str(), as the C API wants them
 };
 

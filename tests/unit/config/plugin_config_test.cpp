@@ -151,6 +151,8 @@ TEST(PluginConfigTest, NormaliseTranslatesThroughputStreams) {
 
   const auto gpu = normalised({{"GPU_THROUGHPUT_STREAMS", "GPU_THROUGHPUT_AUTO"}});
   EXPECT_EQ(gpu.properties, (PluginConfig{{"PERFORMANCE_HINT", "THROUGHPUT"}}));
+  EXPECT_EQ(normalised({{"CPU_THROUGHPUT_STREAMS", "CPU_THROUGHPUT_NUMA"}}).properties,
+            (PluginConfig{{"NUM_STREAMS", "NUMA"}}));
 
   const auto numeric = normalised({{"A", "1"}, {"CPU_THROUGHPUT_STREAMS", "4"}, {"B", "2"}});
   EXPECT_EQ(numeric.properties, (PluginConfig{{"A", "1"}, {"NUM_STREAMS", "4"}, {"B", "2"}}));
