@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <utility>
-#include <string>
 #include <span>
+#include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "tensor/shape.hpp"
@@ -31,16 +31,18 @@ Status decodeShape(const InputProto& proto, tensor::Shape& shape) {
   shape.assign(proto.shape().begin(), proto.shape().end());
   for (int64_t dim : shape) {
     if (dim < 0) {
-      return Status(StatusCode::kInvalidShape, "Negative dimension in shape " +
-                                                   tensor::toString(shape) +
-                                                   inputSuffix(proto.name()));
+      return Status(
+          StatusCode::kInvalidShape,
+          "Negative dimension in shape " + tensor::toString(shape) + inputSuffix(proto.name()));
     }
   }
   return Status::ok();
 }
 
+}  // namespace
+
 // Fixed-size raw data: exactly shape × itemsize bytes, viewed in place.
-Status decodeRawFixed(const std::string& raw, tensor::InputTensor& tensor) {
+Status decodeRawFixed(std::string_view raw, tensor::InputTensor& tensor) {
   const auto expected = tensor::byteSize(tensor.shape, tensor.datatype);
   if (!expected) {
     return Status(StatusCode::kInvalidContentSize,
@@ -56,7 +58,7 @@ Status decodeRawFixed(const std::string& raw, tensor::InputTensor& tensor) {
 }
 
 // BYTES raw data: repeated [uint32 little-endian length][bytes]; elements are viewed in place.
-Status decodeRawBytes(const std::string& raw, int64_t count, tensor::InputTensor& tensor) {
+Status decodeRawBytes(std::string_view raw, int64_t count, tensor::InputTensor& tensor) {
   // Every element takes at least its 4-byte prefix, so this bounds the reservation by the
   // message size whatever the (untrusted) shape claims.
   tensor.strings.reserve(std::min<uint64_t>(static_cast<uint64_t>(count), raw.size() / 4));
@@ -65,17 +67,18 @@ Status decodeRawBytes(const std::string& raw, int64_t count, tensor::InputTensor
   while (offset < raw.size()) {
     if (raw.size() - offset < sizeof(uint32_t)) {
       return Status(StatusCode::kInvalidContentSize,
-                    "Processed bytes: " + std::to_string(offset) + " do not equal to buffer size: " +
-                        std::to_string(raw.size()) + inputSuffix(tensor.name));
+                    "Processed bytes: " + std::to_string(offset) +
+                        " do not equal to buffer size: " + std::to_string(raw.size()) +
+                        inputSuffix(tensor.name));
     }
     uint32_t length = 0;
     std::memcpy(&length, raw.data() + offset, sizeof(length));  // wire order = x86 order
     offset += sizeof(length);
     if (length > raw.size() - offset) {
-      return Status(StatusCode::kInvalidContentSize,
-                    "Batch length metadata exceeded buffer size, buffer size: " +
-                        std::to_string(raw.size()) + ", batch length: " + std::to_string(length) +
-                        inputSuffix(tensor.name));
+      return Status(
+          StatusCode::kInvalidContentSize,
+          "Batch length metadata exceeded buffer size, buffer size: " + std::to_string(raw.size()) +
+              ", batch length: " + std::to_string(length) + inputSuffix(tensor.name));
     }
     if (parsed < count) tensor.strings.emplace_back(raw.data() + offset, length);
     offset += length;
@@ -84,6 +87,8 @@ Status decodeRawBytes(const std::string& raw, int64_t count, tensor::InputTensor
   if (parsed != count) return valueCountError(count, parsed, tensor.name);
   return Status::ok();
 }
+
+namespace {
 
 // Typed contents whose wire layout equals the tensor's: a view into the repeated field.
 template <typename T>
@@ -168,8 +173,7 @@ Status decodeTyped(const InputProto& proto, int64_t count, tensor::InputTensor& 
 }
 
 // `raw` is the input's raw_input_contents entry, or null when the request uses typed contents.
-Status decodeInput(const InputProto& proto, const std::string* raw,
-                   tensor::InferenceRequest& out) {
+Status decodeInput(const InputProto& proto, const std::string* raw, tensor::InferenceRequest& out) {
   tensor::InputTensor& tensor = out.inputs.emplace_back();
   tensor.name = proto.name();
   const auto datatype = tensor::fromKserveName(proto.datatype());
@@ -191,12 +195,18 @@ Status decodeInput(const InputProto& proto, const std::string* raw,
 
 Status decodeInputs(const inference::ModelInferRequest& request, tensor::InferenceRequest& out) {
   const bool use_raw = !request.raw_input_contents().empty();
+  // Mixing is reported before a count mismatch (OVMS's order): it is the likelier mistake.
+  for (const InputProto& proto : request.inputs()) {
+    if (use_raw && proto.has_contents()) {
+      return Status(StatusCode::kInvalidMessageStructure,
+                    "Detected buffer in InferInputTensor contents for input: " + proto.name());
+    }
+  }
   if (use_raw && request.raw_input_contents_size() != request.inputs_size()) {
-    return Status(StatusCode::kInvalidNoOfInputs,
-                  "Size of raw_input_contents: " +
-                      std::to_string(request.raw_input_contents_size()) +
-                      " is different than number of inputs: " +
-                      std::to_string(request.inputs_size()));
+    return Status(
+        StatusCode::kInvalidNoOfInputs,
+        "Size of raw_input_contents: " + std::to_string(request.raw_input_contents_size()) +
+            " is different than number of inputs: " + std::to_string(request.inputs_size()));
   }
   out.inputs.reserve(request.inputs_size());
   std::unordered_set<std::string_view> names;
@@ -205,10 +215,6 @@ Status decodeInputs(const inference::ModelInferRequest& request, tensor::Inferen
     const InputProto& proto = request.inputs(i);
     if (!names.insert(proto.name()).second) {
       return Status(StatusCode::kInvalidDuplicateInput, "input name: " + proto.name());
-    }
-    if (use_raw && proto.has_contents()) {
-      return Status(StatusCode::kInvalidMessageStructure,
-                    "Detected buffer in InferInputTensor contents for input: " + proto.name());
     }
     const std::string* raw = use_raw ? &request.raw_input_contents(i) : nullptr;
     MSERVE_RETURN_IF_ERROR(decodeInput(proto, raw, out));
