@@ -6,16 +6,25 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/config/config_rest_api.hpp"
 #include "api/kfs/kfs_grpc_service.hpp"
+#include "api/kfs/kfs_rest_api.hpp"
+#include "api/tfs/tfs_grpc_service.hpp"
+#include "api/tfs/tfs_rest_api.hpp"
 #include "cli/server_options.hpp"
 #include "cli/single_model_config.hpp"
 #include "engine/core.hpp"
 #include "net/grpc/grpc_server.hpp"
+#include "net/http/http_server.hpp"
+#include "serving/cache_dir.hpp"
 #include "serving/model_manager.hpp"
+#include "serving/model_watcher.hpp"
 #include "serving/serving_backend.hpp"
+#include "serving/serving_config_backend.hpp"
 #include "util/logging.hpp"
 #include "util/signals.hpp"
 #include "util/thread_pool.hpp"
@@ -39,65 +48,119 @@ uint32_t cpuCount() {
 
 // Flags of features still being built: refused, never silently ignored.
 std::string notSupportedYet(const cli::ServerOptions& options) {
-  if (options.rest_port != 0) return "--rest_port";
-  if (options.rest_workers_given) return "--rest_workers";
-  if (options.rest_bind_address != "0.0.0.0") return "--rest_bind_address";
-  if (!options.config_path.empty()) return "--config_path";
   if (options.metrics_enable) return "--metrics_enable";
   if (!options.metrics_list.empty()) return "--metrics_list";
-  if (!options.layout.empty()) return "--layout";
   return {};
+}
+
+// The REST server on --rest_port, or null when it is 0. `router` must outlive it.
+util::StatusOr<std::unique_ptr<net::http::HttpServer>> startRestServer(
+    const cli::ServerOptions& options, const net::http::Router& router) {
+  if (options.rest_port == 0) return std::unique_ptr<net::http::HttpServer>();
+  net::http::HttpServerOptions http_options;
+  http_options.bind_address = options.rest_bind_address;
+  http_options.port = options.rest_port;
+  http_options.workers = options.rest_workers.value_or(2);
+  http_options.limits.max_body_bytes = options.rest_max_body_bytes;
+  http_options.limits.max_header_bytes = options.rest_max_header_bytes;
+  http_options.limits.idle_timeout = std::chrono::seconds(options.rest_idle_timeout_seconds);
+  return net::http::HttpServer::start(http_options, router);
+}
+
+// The initial load: config.json, or the single model of the command line. Fails (exit 1) only
+// for an unreadable or invalid config file, or a single model with no loadable version; models
+// of a config file that fail to load are reported and the others served.
+util::Status loadInitialModels(serving::ModelManager& manager, const cli::ServerOptions& options,
+                               const std::optional<config::ModelConfig>& single_model) {
+  if (single_model) return manager.loadModel(*single_model);
+  util::Status status = manager.loadConfigFile(options.config_path);
+  if (status.isOk() && manager.metricsConfig() && manager.metricsConfig()->enable) {
+    MSERVE_LOG(util::servingLog(), warn,
+               "monitoring.metrics is enabled in the config file, but mserve serves no metrics "
+               "yet");
+  }
+  return status;
 }
 
 int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core) {
   MSERVE_LOG(util::servingLog(), info, "Starting mserve {} with OpenVINO {}", MSERVE_VERSION,
              core->version());
-  if (!options.cache_dir.empty()) {
-    if (util::Status status = core->setCacheDir(options.cache_dir); !status.isOk()) {
-      MSERVE_LOG(util::servingLog(), warn, "Cache directory not used: {}", status.message());
+  const bool cache_on = serving::setupCacheDir(*core, options.cache_dir);
+  std::optional<config::ModelConfig> single_model;  // nullopt: --config_path
+  if (options.config_path.empty()) {
+    std::vector<std::string> warnings;
+    auto model_config = cli::singleModelConfig(options, &warnings);
+    for (const std::string& warning : warnings) {
+      MSERVE_LOG(util::servingLog(), warn, "{}", warning);
     }
-  }
-  std::vector<std::string> warnings;
-  auto model_config = cli::singleModelConfig(options, &warnings);
-  for (const std::string& warning : warnings) MSERVE_LOG(util::servingLog(), warn, "{}", warning);
-  if (!model_config.isOk()) {
-    MSERVE_LOG(util::servingLog(), err, "{}", model_config.status().message());
-    MSERVE_LOG(util::servingLog(), err, "Couldn't start model manager");
-    return kExitStartFailure;
+    if (!model_config.isOk()) {
+      MSERVE_LOG(util::servingLog(), err, "{}", model_config.status().message());
+      MSERVE_LOG(util::servingLog(), err, "Couldn't start model manager");
+      return kExitStartFailure;
+    }
+    single_model = std::move(model_config).value();
   }
 
   // Declared first, destroyed last: OpenVINO's callback thread may still be returning from
   // post() when the model versions (and their infer requests) are freed.
   util::ThreadPool completion(kCompletionThreads, "completion");
-  serving::ModelManager manager(core);
+  serving::ModelManager manager(core, {.cache_dir_set = cache_on});
   serving::ServingBackend backend(manager, completion);
+  backend.setImageLimits({.max_pixels = options.max_image_pixels});
   api::kfs::KfsGrpcService kfs_service(backend);
+  api::tfs::TfsPredictionService tfs_prediction_service(backend);
+  api::tfs::TfsModelService tfs_model_service(backend);
 
   net::grpc_server::GrpcServerOptions grpc_options;
   grpc_options.bind_address = options.grpc_bind_address;
   grpc_options.port = options.port;
   grpc_options.workers = options.grpc_workers;
   grpc_options.channel_arguments = options.grpc_channel_arguments;
-  auto grpc_server = net::grpc_server::GrpcServer::start(grpc_options, {&kfs_service});
-  if (!grpc_server.isOk()) {
-    MSERVE_LOG(util::servingLog(), err, "{}", grpc_server.status().message());
+  std::unique_ptr<net::grpc_server::GrpcServer> grpc_server;  // --port 0: no gRPC
+  if (options.port != 0) {
+    auto started = net::grpc_server::GrpcServer::start(
+        grpc_options, {&kfs_service, &tfs_prediction_service, &tfs_model_service});
+    if (!started.isOk()) {
+      MSERVE_LOG(util::servingLog(), err, "{}", started.status().message());
+      return kExitStartFailure;
+    }
+    grpc_server = std::move(started.value());
+  }
+  // Routes are registered before the server starts; GET /metrics can be added here too.
+  net::http::Router router;
+  api::kfs::addKfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
+  api::tfs::addTfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
+  serving::ServingConfigBackend config_backend(manager);
+  api::config::addConfigRestRoutes(router, config_backend);
+  auto http_server = startRestServer(options, router);
+  if (!http_server.isOk()) {
+    if (grpc_server) grpc_server->shutdown(std::chrono::system_clock::now());
     return kExitStartFailure;
   }
 
-  if (util::Status status = manager.loadModel(model_config.value()); !status.isOk()) {
+  if (util::Status status = loadInitialModels(manager, options, single_model); !status.isOk()) {
     MSERVE_LOG(util::modelManagerLog(), err, "{}", status.message());
     MSERVE_LOG(util::servingLog(), err, "Couldn't start model manager");
-    grpc_server.value()->shutdown(std::chrono::system_clock::now());
+    if (grpc_server) grpc_server->shutdown(std::chrono::system_clock::now());
+    if (*http_server) (*http_server)->stop(std::chrono::steady_clock::now());
     return kExitStartFailure;
   }
   manager.setReady();
+  std::unique_ptr<serving::ModelWatcher> watcher;  // --file_system_poll_wait_seconds 0: none
+  if (options.file_system_poll_wait_seconds > 0) {
+    watcher = std::make_unique<serving::ModelWatcher>(
+        manager, std::chrono::seconds(options.file_system_poll_wait_seconds));
+  }
   MSERVE_LOG(util::modelManagerLog(), info, "Started model manager thread");
 
   const int signal = util::waitForShutdownSignal();
   MSERVE_LOG(util::servingLog(), info, "Received signal {}: shutting down", signal);
   backend.startDraining();
-  // Returns once every call finished: an RPC finishes only after its inference completed.
-  grpc_server.value()->shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  watcher.reset();  // no reload while draining
+  // Each returns once every call finished: a call finishes only after its inference completed.
+  const auto rest_deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  if (grpc_server) grpc_server->shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  if (*http_server) (*http_server)->stop(rest_deadline);
   MSERVE_LOG(util::servingLog(), info, "Shutdown complete");
   return 0;
 }

@@ -20,6 +20,11 @@ Models (DESIGN.md §2):
                    i32 i64 u8 u16 u32 u64 bool; floats doubled, integers + 1, bools negated
   typed_contents   the same without fp16 (KServe typed contents have no FP16 field)
   strings     IR   text_in string [-1] -> text_out = concat(text_in, text_in)
+  image_nhwc  IR   image f32 [1,32,32,3] NHWC -> copy = image, score f32 [1,4] (random
+                   weights over every pixel), for binary image inputs
+  image_dynamic    the same with image f32 [-1,-1,-1,-1] -> copy, score = per-channel mean
+  image_range IR   image u8 [1,16..64,16..64,3] -> copy (u8), score f32 [1,3] channel means
+  image_nchw  IR   image f32 [1,3,32,32] NCHW -> copy, score (as image_nhwc; for --layout)
 """
 import argparse
 import json
@@ -167,6 +172,45 @@ def write_strings(model_dir):
     return True
 
 
+def image_model(shape, element_type, name, score="weights"):
+    """copy = the input as the server built it from the images (exact, for comparisons with
+    OpenCV in the test); score = a function of every pixel, so a wrong order or resize shows."""
+    image = parameter("image", shape, element_type)
+    copy = named(ops.add(image, ops.constant(np.zeros((), element_type.to_dtype()))), "copy")
+    values = ops.convert(image, ov.Type.f32) if element_type != ov.Type.f32 else image
+    if score == "weights":
+        rng = np.random.default_rng(32)
+        weights = rng.uniform(-1, 1, (int(np.prod(shape[1:])), 4)).astype(np.float32) / 256
+        flat = ops.reshape(values, ops.constant(np.array([shape[0], -1], np.int64)), False)
+        result = ops.matmul(flat, ops.constant(weights), False, False)
+    else:
+        result = ops.reduce_mean(values, ops.constant(np.array([1, 2], np.int64)), False)
+    return model([copy, named(result, "score")], [image], name)
+
+
+def write_image_nhwc(model_dir):
+    save_ir(image_model([1, 32, 32, 3], ov.Type.f32, "image_nhwc"), os.path.join(model_dir, "1"))
+
+
+def write_image_dynamic(model_dir):
+    save_ir(image_model([-1, -1, -1, -1], ov.Type.f32, "image_dynamic", score="mean"),
+            os.path.join(model_dir, "1"))
+
+
+def write_image_nchw(model_dir):
+    save_ir(image_model([1, 3, 32, 32], ov.Type.f32, "image_nchw"), os.path.join(model_dir, "1"))
+
+
+def write_image_range(model_dir):
+    shape = ov.PartialShape([1, ov.Dimension(16, 64), ov.Dimension(16, 64), 3])
+    image = parameter("image", shape, ov.Type.u8)
+    copy = named(ops.add(image, ops.constant(np.uint8(0))), "copy")
+    mean = ops.reduce_mean(ops.convert(image, ov.Type.f32),
+                           ops.constant(np.array([1, 2], np.int64)), False)
+    save_ir(model([copy, named(mean, "score")], [image], "image_range"),
+            os.path.join(model_dir, "1"))
+
+
 def write_dummy_onnx(model_dir):
     from onnx import TensorProto, helper, save_model
 
@@ -266,6 +310,10 @@ MODELS = {
     "types": (write_types, ["1/model.xml", "1/model.bin"], 1),
     "typed_contents": (write_typed_contents, ["1/model.xml", "1/model.bin"], 1),
     "strings": (write_strings, ["1/model.xml", "1/model.bin"], 1),
+    "image_nhwc": (write_image_nhwc, ["1/model.xml", "1/model.bin"], 1),
+    "image_dynamic": (write_image_dynamic, ["1/model.xml", "1/model.bin"], 1),
+    "image_range": (write_image_range, ["1/model.xml", "1/model.bin"], 1),
+    "image_nchw": (write_image_nchw, ["1/model.xml", "1/model.bin"], 1),
 }
 
 

@@ -44,6 +44,14 @@ constexpr FlagSpec kFlags[] = {
      "Comma list of addresses or hostnames for REST"},
     {"rest_workers", FlagType::kUint, "COUNT", "min(cores, (open files - 15) / 7), at least 2",
      "REST worker threads; needs --rest_port"},
+    {"rest_max_body_bytes", FlagType::kUint, "BYTES", "1073741824",
+     "Largest REST request body; larger ones get 413"},
+    {"rest_max_header_bytes", FlagType::kUint, "BYTES", "65536",
+     "Largest REST request line and headers; larger ones get 431"},
+    {"rest_max_json_depth", FlagType::kUint, "LEVELS", "100",
+     "Deepest nesting of a REST JSON body; deeper ones get 400"},
+    {"rest_idle_timeout_seconds", FlagType::kUint, "SECONDS", "300",
+     "Close REST connections idle or stalled this long; 0 = never"},
     {"model_name", FlagType::kString, "NAME", "none", "Model name (single-model mode)"},
     {"model_path", FlagType::kString, "PATH", "none",
      "Folder of numeric model versions (single-model mode)"},
@@ -68,6 +76,8 @@ constexpr FlagSpec kFlags[] = {
     {"metrics_enable", FlagType::kBool, "", "false", "Serve /metrics on the REST port"},
     {"metrics_list", FlagType::kString, "NAMES", "the default families",
      "Comma list of metric families to enable"},
+    {"max_image_pixels", FlagType::kUint, "PIXELS", "67108864",
+     "Largest width x height of a binary input image (checked before decoding)"},
 };
 
 cxxopts::Options buildOptions() {
@@ -111,6 +121,10 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
     o.rest_workers = parsed["rest_workers"].as<uint32_t>();
     o.rest_workers_given = true;
   }
+  take(parsed, "rest_max_body_bytes", o.rest_max_body_bytes);
+  take(parsed, "rest_max_header_bytes", o.rest_max_header_bytes);
+  take(parsed, "rest_max_json_depth", o.rest_max_json_depth);
+  take(parsed, "rest_idle_timeout_seconds", o.rest_idle_timeout_seconds);
   take(parsed, "grpc_channel_arguments", o.grpc_channel_arguments);
   take(parsed, "model_name", o.model_name);
   take(parsed, "model_path", o.model_path);
@@ -134,6 +148,7 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "cache_dir", o.cache_dir);
   take(parsed, "metrics_enable", o.metrics_enable);
   take(parsed, "metrics_list", o.metrics_list);
+  take(parsed, "max_image_pixels", o.max_image_pixels);
   return o;
 }
 

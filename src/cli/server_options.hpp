@@ -19,6 +19,11 @@ struct ServerOptions {
   // Effective REST worker count when rest_port is set (given, or the default); else nullopt.
   std::optional<uint32_t> rest_workers;
   bool rest_workers_given = false;  // --rest_workers was on the command line
+  // REST limits (OVMS has only the body one, hard-coded); see net/http/http_limits.hpp.
+  uint32_t rest_max_body_bytes = 1u << 30;
+  uint32_t rest_max_header_bytes = 64 * 1024;
+  uint32_t rest_max_json_depth = 100;
+  uint32_t rest_idle_timeout_seconds = 300;
   std::string grpc_channel_arguments;
   // Single-model mode.
   std::string model_name;
@@ -40,6 +45,8 @@ struct ServerOptions {
   std::string cache_dir;
   bool metrics_enable = false;
   std::string metrics_list;
+  // Binary image inputs: largest width × height an image header may declare.
+  uint32_t max_image_pixels = 1u << 26;
 };
 
 // What the command line asks for: run, or print and exit with `exit_code`.

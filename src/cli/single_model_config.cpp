@@ -35,6 +35,11 @@ util::StatusOr<config::ModelConfig> singleModelConfig(const ServerOptions& optio
     if (!batch.isOk()) return batch.status();
     model.batch_size = batch.value();
   }
+  if (!options.layout.empty()) {
+    auto layouts = config::parseLayoutParam(options.layout);
+    if (!layouts.isOk()) return layouts.status();
+    model.layouts = std::move(layouts).value();
+  }
   if (options.shape == "auto" || options.batch_size == "auto") {
     warnings->push_back(
         "Shape or batch size set to auto: mserve makes those dimensions dynamic instead of "

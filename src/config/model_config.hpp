@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "config/layout_param.hpp"
 #include "config/plugin_config.hpp"
 #include "config/shape_param.hpp"
 #include "config/version_policy.hpp"
@@ -22,7 +23,13 @@ struct ModelConfig {
   VersionPolicy version_policy = VersionPolicy::latest(1);
   ShapeParam shape;
   std::optional<tensor::Dimension> batch_size;
-  bool allow_cache = true;
+  LayoutParam layouts;  // --layout: input name ("" = every input) → "NHWC:NCHW" or "NCHW"
+  // OVMS's allow_cache: with --cache_dir set, models are cached unless they have an `auto`
+  // shape or batch size; true caches those too.
+  bool allow_cache = false;
+  // What a change of requires reloading the model's versions: the config.json entry without its
+  // version policy, plus the resolved base path. Empty in single-model mode (never changes).
+  std::string fingerprint;
 };
 
 }  // namespace mserve::config

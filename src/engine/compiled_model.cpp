@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "engine/layout.hpp"
 #include "engine/ov_handles.hpp"
 #include "engine/ov_status.hpp"
 #include "engine/port_info.hpp"
@@ -78,6 +79,7 @@ util::StatusOr<std::unique_ptr<CompiledModel>> CompiledModel::load(const Core& c
   if (!inputs.isOk()) return inputs.status();
   MSERVE_RETURN_IF_ERROR(checkModelOutputs(model->get()));
   MSERVE_RETURN_IF_ERROR(reshapeModel(model->get(), inputs.value(), spec));
+  MSERVE_RETURN_IF_ERROR(applyLayouts(model.value(), inputs.value(), spec));
 
   auto compiled = compile(core, model->get(), spec);
   if (!compiled.isOk()) return compiled.status();
@@ -104,6 +106,7 @@ util::StatusOr<std::unique_ptr<CompiledModel>> CompiledModel::load(const Core& c
                                         });
   if (!compiled_outputs.isOk()) return compiled_outputs.status();
   result->inputs_ = std::move(compiled_inputs).value();
+  for (TensorInfo& input : result->inputs_) input.layout = clientLayout(spec, input.name);
   result->outputs_ = std::move(compiled_outputs).value();
   return result;
 }

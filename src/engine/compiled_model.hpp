@@ -23,6 +23,7 @@ struct TensorInfo {
   std::string name;
   tensor::DataType datatype = tensor::DataType::kFp32;
   tensor::ModelShape shape;
+  std::string layout;  // inputs: the layout clients send (--layout), "" = unspecified
 };
 
 using Properties = std::vector<std::pair<std::string, std::string>>;
@@ -35,6 +36,9 @@ struct LoadSpec {
   std::map<std::string, tensor::ModelShape> shapes;
   // --batch_size: replaces dimension 0 of every input (ignored when shapes is not empty).
   std::optional<tensor::Dimension> batch;
+  // --layout per input name ("" = every input): "NHWC:NCHW" (tensor:model, adds the conversion)
+  // or "NCHW" (declares the model's layout). Applied after the reshape.
+  std::map<std::string, std::string> layouts;
 };
 
 class CompiledModel {

@@ -5,11 +5,29 @@
 #include "serving/request_validator.hpp"
 
 namespace mserve::serving {
+namespace {
+
+std::vector<engine::TensorInfo> renamed(std::vector<engine::TensorInfo> tensors,
+                                        const std::map<std::string, std::string>& names) {
+  for (engine::TensorInfo& tensor : tensors) {
+    const auto found = names.find(tensor.name);
+    if (found != names.end()) tensor.name = found->second;
+  }
+  return tensors;
+}
+
+}  // namespace
 
 ModelVersion::ModelVersion(std::string name, int64_t version,
                            std::unique_ptr<engine::CompiledModel> model,
-                           std::unique_ptr<engine::InferRequestPool> pool)
-    : name_(std::move(name)), version_(version), model_(std::move(model)), pool_(std::move(pool)) {}
+                           std::unique_ptr<engine::InferRequestPool> pool,
+                           const config::TensorMapping& mapping)
+    : name_(std::move(name)),
+      version_(version),
+      model_(std::move(model)),
+      pool_(std::move(pool)),
+      inputs_(renamed(model_->inputs(), mapping.inputs)),
+      outputs_(renamed(model_->outputs(), mapping.outputs)) {}
 
 void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor& completion,
                          ResponseCallback done) {
@@ -52,6 +70,7 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
         status = output.status();
         break;
       }
+      output->name = outputs_[index].name;  // the name clients know it by
       response.outputs.push_back(std::move(output.value()));
     }
   }

@@ -1,6 +1,8 @@
 // One loaded version of a model: its compiled model and infer-request pool, and the execution of
 // requests against it. Requests hold a shared_ptr to the version for as long as they use it, so
-// a retired version is freed only after its last request finished. Thread-safe.
+// a retired version is freed only after its last request finished. Tensor names are the ones
+// clients see (renamed by the version's mapping_config.json); the engine keeps the model's own
+// names and is addressed by index. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "config/tensor_mapping.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/infer_request_pool.hpp"
 #include "tensor/inference_request.hpp"
@@ -28,12 +31,14 @@ using ResponseCallback =
 class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
  public:
   ModelVersion(std::string name, int64_t version, std::unique_ptr<engine::CompiledModel> model,
-               std::unique_ptr<engine::InferRequestPool> pool);
+               std::unique_ptr<engine::InferRequestPool> pool,
+               const config::TensorMapping& mapping = {});
 
   const std::string& name() const { return name_; }
   int64_t version() const { return version_; }
-  const std::vector<engine::TensorInfo>& inputs() const { return model_->inputs(); }
-  const std::vector<engine::TensorInfo>& outputs() const { return model_->outputs(); }
+  // Inputs and outputs in the engine's order, with the names clients use.
+  const std::vector<engine::TensorInfo>& inputs() const { return inputs_; }
+  const std::vector<engine::TensorInfo>& outputs() const { return outputs_; }
   const engine::CompiledModel& compiledModel() const { return *model_; }
   size_t nireq() const { return pool_->size(); }
 
@@ -54,6 +59,8 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   const int64_t version_;
   std::unique_ptr<engine::CompiledModel> model_;
   std::unique_ptr<engine::InferRequestPool> pool_;
+  const std::vector<engine::TensorInfo> inputs_;   // model_'s, renamed
+  const std::vector<engine::TensorInfo> outputs_;  // model_'s, renamed
   std::atomic<VersionState> state_{VersionState::kAvailable};
 };
 

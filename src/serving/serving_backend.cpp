@@ -1,5 +1,7 @@
 #include "serving/serving_backend.hpp"
 
+#include "serving/binary_inputs.hpp"
+
 namespace mserve::serving {
 namespace {
 
@@ -49,16 +51,32 @@ util::StatusOr<api::kfs::ModelDescription> ServingBackend::describe(std::string_
   return description;
 }
 
+util::StatusOr<std::vector<api::kfs::VersionStatus>> ServingBackend::versionStatuses(
+    std::string_view name) const {
+  // Failed (LOADING + UNKNOWN) and retired (END) versions included, as OVMS lists them.
+  auto all = manager_.versionStatuses(name);
+  if (!all.isOk()) return all.status();
+  std::vector<api::kfs::VersionStatus> statuses;
+  for (const VersionStatus& status : all.value()) statuses.push_back(toApiStatus(status));
+  return statuses;
+}
+
 void ServingBackend::infer(std::shared_ptr<const tensor::InferenceRequest> request,
                            api::kfs::InferCallback done) {
   auto version = manager_.findVersion(request->model_name, request->model_version);
   if (!version.isOk()) return done(version.status(), nullptr);
+  // Binary images become tensors here, so every protocol shares one decode and validation.
+  auto prepared = prepareBinaryInputs(version.value()->inputs(), request, image_limits_);
+  if (!prepared.isOk()) return done(prepared.status(), nullptr);
+  request = std::move(prepared.value());
   const tensor::InferenceRequest& request_ref = *request;
-  version.value()->infer(request_ref, completion_,
-                         [request = std::move(request), done = std::move(done)](
-                             const util::Status& status, const tensor::InferenceResponse* response) {
-                           done(status, response);
-                         });
+  util::Executor& completion = request->completion ? *request->completion : completion_;
+  version.value()->infer(
+      request_ref, completion,
+      [request = std::move(request), done = std::move(done)](
+          const util::Status& status, const tensor::InferenceResponse* response) {
+        done(status, response);
+      });
 }
 
 }  // namespace mserve::serving

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/kfs/kfs_backend.hpp"
+#include "image/image_decoder.hpp"
 #include "serving/model_manager.hpp"
 #include "util/executor.hpp"
 
@@ -19,12 +20,16 @@ class ServingBackend final : public api::kfs::KfsBackend {
 
   // Readiness turns false; requests still run (graceful shutdown drains them).
   void startDraining() { draining_.store(true, std::memory_order_release); }
+  // Limits for binary image inputs; call before serving starts (not synchronised).
+  void setImageLimits(const image::ImageLimits& limits) { image_limits_ = limits; }
 
   bool live() const override { return true; }
   bool ready() const override;
   util::StatusOr<bool> modelReady(std::string_view name, int64_t version) const override;
   util::StatusOr<api::kfs::ModelDescription> describe(std::string_view name,
                                                       int64_t version) const override;
+  util::StatusOr<std::vector<api::kfs::VersionStatus>> versionStatuses(
+      std::string_view name) const override;
   void infer(std::shared_ptr<const tensor::InferenceRequest> request,
              api::kfs::InferCallback done) override;
 
@@ -32,6 +37,7 @@ class ServingBackend final : public api::kfs::KfsBackend {
   ModelManager& manager_;
   util::Executor& completion_;
   std::atomic<bool> draining_{false};
+  image::ImageLimits image_limits_;
 };
 
 }  // namespace mserve::serving

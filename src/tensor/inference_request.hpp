@@ -4,6 +4,7 @@
 // outlive the inference. Not thread-safe; one request is handled by one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -12,8 +13,13 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/request_kind.hpp"
 #include "tensor/datatype.hpp"
 #include "tensor/shape.hpp"
+
+namespace mserve::util {
+class Executor;
+}  // namespace mserve::util
 
 namespace mserve::tensor {
 
@@ -28,6 +34,10 @@ struct InputTensor {
 };
 
 struct InferenceRequest {
+  // Where the request came from and when it arrived (metrics: request counters and time).
+  metrics::Api api = metrics::Api::kKServe;
+  metrics::Interface interface = metrics::Interface::kGrpc;
+  std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
   std::string model_name;
   int64_t model_version = 0;  // 0 = the default (highest available) version
   std::string id;
@@ -37,6 +47,9 @@ struct InferenceRequest {
   // A deque so that growing it never moves buffers that views already point to.
   std::deque<std::vector<std::byte>> owned_buffers;
   std::deque<std::string> owned_strings;
+  // Where the engine's completion continues (DESIGN.md §3): the REST connection's executor, so
+  // the answer takes one hop; null = the backend's completion pool (gRPC). Not owned.
+  util::Executor* completion = nullptr;
 };
 
 // An output as the engine produced it. Views point into the engine's output tensor and are

@@ -34,6 +34,40 @@ enum class StatusCode {
   kInvalidMissingOutput,
   kInvalidArgument,  // generic client error with a specific message
   kBytesContentsEmpty,
+  kModelSpecMissing,     // TF Serving request without model_spec
+  kInvalidSignatureDef,  // TF Serving metadata_field other than ["signature_def"]
+  // Binary image inputs (REFERENCE.md §7).
+  kImageParsingFailed,
+  kUnsupportedLayout,
+  kInvalidNoOfChannels,
+  kBinaryImagesResolutionMismatch,
+  kStringValEmpty,
+  // TF Serving REST predict bodies (REFERENCE.md §3.4).
+  kRestPredictUnknownOrder,
+  kRestNoInstancesFound,
+  kRestInstancesBatchSizeDiffer,
+  kRestCouldNotParseInstance,
+  kRestBase64DecodeError,
+  // REST transport and JSON bodies (REFERENCE.md §3.7; 413/431/malformed are mserve's).
+  kJsonInvalid,
+  kJsonNestingDepthExceeded,
+  kRestNotFound,
+  kRestInvalidUrl,
+  kRestUnsupportedMethod,
+  kRestMalformedRequest,
+  kRestPayloadTooLarge,
+  kRestHeaderTooLarge,
+  kRestBodyIsNotAnObject,
+  kRestNoInputsFound,
+  kRestCouldNotParseInput,
+  kRestUnsupportedPrecision,
+  kRestCouldNotParseOutput,
+  kRestCouldNotParseParameters,
+  kRestBinaryDataSizeParameterInvalid,
+  kRestBinaryBufferExceeded,
+  kRestInferenceHeaderContentLengthInvalid,
+  kRestInferenceHeaderContentLengthExceeded,
+  kRestContentsFieldNotEmpty,
   // Server state and resources.
   kServerNotReady,
   kResourceExhausted,
@@ -53,6 +87,8 @@ enum class StatusCode {
   kPathInvalid,
   kFileInvalid,
   kNoModelVersionAvailable,
+  kConfigFileInvalid,  // config.json violates the schema or names unsupported features
+  kInvalidMetricsFamilyName,
   kInternalError,
 };
 

@@ -42,17 +42,26 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def free_ports():
+    """Two distinct free ports: gRPC and REST."""
+    while True:
+        ports = free_port(), free_port()
+        if ports[0] != ports[1]:
+            return ports
+
+
 def require_binary():
     if not BINARY.is_file():
         pytest.fail(f"server binary {BINARY} does not exist; run scripts/build first")
 
 
 class Server:
-    """One mserve process: started with `args` plus a free --port, stopped with SIGTERM."""
+    """One mserve process: started with `args` plus a free --port and --rest_port, stopped with
+    SIGTERM."""
 
     def __init__(self, args, log_dir):
         self.args = [str(arg) for arg in args]
-        self.port = free_port()
+        self.port, self.rest_port = free_ports()
         self.log_dir = Path(log_dir)
         self.log_path = self.log_dir / f"mserve-{self.port}.log"
         self.process = None
@@ -68,11 +77,12 @@ class Server:
         for _ in range(attempts):
             if self._launch(timeout):
                 return self
-            self.port = free_port()
+            self.port, self.rest_port = free_ports()
         pytest.fail(f"mserve could not bind a port in {attempts} attempts:\n{self.log}")
 
     def _launch(self, timeout):
-        command = [str(BINARY), *self.args, "--port", str(self.port)]
+        command = [str(BINARY), *self.args, "--port", str(self.port),
+                   "--rest_port", str(self.rest_port)]
         self.log_path = self.log_dir / f"mserve-{self.port}.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
@@ -80,7 +90,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while READY_LINE not in self.log:
             if self.process.poll() is not None:
-                if "Failed to start gRPC server" in self.log:
+                if "Failed to start gRPC server" in self.log or \
+                        "Failed to start REST server" in self.log:
                     return False
                 pytest.fail(f"mserve exited with {self.process.returncode} before it was ready:"
                             f"\n$ {' '.join(command)}\n{self.log}")
@@ -120,6 +131,11 @@ class Server:
     @property
     def log(self):
         return self.log_path.read_text(errors="replace")
+
+    @property
+    def rest_url(self):
+        """host:port, as tritonclient.http wants it."""
+        return f"127.0.0.1:{self.rest_port}"
 
     @property
     def grpc_url(self):

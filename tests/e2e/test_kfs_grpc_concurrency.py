@@ -1,5 +1,6 @@
 """Many concurrent KServe gRPC clients against a small infer-request pool: every answer belongs
 to its own request."""
+import functools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,7 +11,10 @@ import tritonclient.grpc as grpcclient
 from conftest import F32, model_args, running_server
 
 CLIENTS = 32
-REQUESTS_PER_CLIENT = 20
+REQUESTS_PER_CLIENT = 50
+# gRPC shares one connection between channels to the same address, and the server allows only
+# core-count concurrent streams per connection (as OVMS): each client gets its own connection.
+OWN_CONNECTION = [("grpc.use_local_subchannel_pool", 1)]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +32,7 @@ def client_input(client_index, request_index):
 
 def run_client(server, client_index, start):
     """Sends REQUESTS_PER_CLIENT requests on its own connection; returns the wrong answers."""
-    client = grpcclient.InferenceServerClient(server.grpc_url)
+    client = grpcclient.InferenceServerClient(server.grpc_url, channel_args=OWN_CONNECTION)
     wrong = []
     start.wait(timeout=60)
     for request_index in range(REQUESTS_PER_CLIENT):
@@ -53,6 +57,7 @@ def test_concurrent_clients_get_their_own_answers(dummy_nireq2_server):
 
 
 def test_concurrent_async_requests_on_one_connection(dummy_nireq2_server):
+    # More requests than the connection's stream limit: the excess waits in the client.
     client = dummy_nireq2_server.client()
     done = threading.Semaphore(0)
     results = {}
@@ -65,8 +70,7 @@ def test_concurrent_async_requests_on_one_connection(dummy_nireq2_server):
     for index in range(count):
         infer_input = grpcclient.InferInput("b", [1, 10], "FP32")
         infer_input.set_data_from_numpy(client_input(index, 0))
-        client.async_infer("dummy", [infer_input],
-                           callback=lambda result, error, index=index: on_done(index, result, error))
+        client.async_infer("dummy", [infer_input], callback=functools.partial(on_done, index))
     for _ in range(count):
         assert done.acquire(timeout=60), "an async request got no answer"
     for index, (result, error) in sorted(results.items()):

@@ -15,7 +15,8 @@ def infer(server, model, inputs, outputs=None, version=""):
     """tritonclient request (raw contents); returns (response proto, name -> ndarray)."""
     infer_inputs = []
     for name, value in inputs.items():
-        infer_input = grpcclient.InferInput(name, list(value.shape), np_to_triton_dtype(value.dtype))
+        datatype = np_to_triton_dtype(value.dtype)
+        infer_input = grpcclient.InferInput(name, list(value.shape), datatype)
         infer_input.set_data_from_numpy(value)
         infer_inputs.append(infer_input)
     requested = [grpcclient.InferRequestedOutput(name) for name in outputs] if outputs else None
@@ -45,7 +46,8 @@ def test_dummy(dummy_server, models_dir):
     response, outputs = infer(dummy_server, "dummy", {"b": b})
     assert response.model_name == "dummy"
     assert response.model_version == "1"
-    assert [(o.name, o.datatype, list(o.shape)) for o in response.outputs] == [("a", "FP32", [1, 10])]
+    described = [(o.name, o.datatype, list(o.shape)) for o in response.outputs]
+    assert described == [("a", "FP32", [1, 10])]
     np.testing.assert_array_equal(outputs["a"], b + 1)
     assert_matches_reference(outputs, ov_reference(models_dir / "dummy" / "1", {"b": b}, F32))
 

@@ -32,6 +32,17 @@ struct ModelDescription {
   std::vector<TensorDescription> outputs;
 };
 
+// Lifecycle of one model version as TF Serving's GetModelStatus reports it (REFERENCE.md §2.4).
+enum class VersionState { kStart, kLoading, kAvailable, kUnloading, kEnd };
+// The version's error code in that report: a failed load is kLoading with kUnknown.
+enum class VersionError { kOk, kUnknown, kFailedPrecondition };
+
+struct VersionStatus {
+  int64_t version = 0;
+  VersionState state = VersionState::kAvailable;
+  VersionError error = VersionError::kOk;
+};
+
 // Called exactly once per infer() with the outcome; `response` is non-null only on success and
 // its views are valid only during the call. May run on any thread.
 using InferCallback =
@@ -53,6 +64,17 @@ class KfsBackend {
   // Inputs, outputs and versions of the version (0 = default), or the lookup error.
   virtual util::StatusOr<ModelDescription> describe(std::string_view name,
                                                     int64_t version) const = 0;
+
+  // Every version of the model the server knows, in any state, ascending; MODEL_NAME_MISSING
+  // for an unknown model. The default lists the versions describe() reports as AVAILABLE, for
+  // backends (and test fakes) that track nothing else.
+  virtual util::StatusOr<std::vector<VersionStatus>> versionStatuses(std::string_view name) const {
+    auto model = describe(name, 0);
+    if (!model.isOk()) return model.status();
+    std::vector<VersionStatus> statuses;
+    for (int64_t version : model->versions) statuses.push_back({version});
+    return statuses;
+  }
 
   // Runs `request` (model name and version are in it) and calls `done` exactly once, possibly
   // on another thread, possibly before infer() returns. The backend keeps `request` alive

@@ -86,8 +86,8 @@ util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::
     ::grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest*,
     inference::ModelStatisticsResponse*) {
   ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED,
-                                 "ModelStatistics is not implemented"));
+  reactor->Finish(
+      ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "ModelStatistics is not implemented"));
   return reactor;
 }
 
@@ -101,16 +101,16 @@ util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::
   // gRPC keeps `request` and `response` alive until Finish, and the backend keeps `decoded`
   // (whose views point into `request`) alive until this callback returns. Finish is
   // thread-safe, so the callback may run on the backend's completion thread.
-  backend_.infer(std::move(decoded), [reactor, request, response](
-                                         const util::Status& result,
-                                         const tensor::InferenceResponse* output) {
-    util::Status encoded = result;
-    if (encoded.isOk()) encoded = encodeInferResponse(*output, *response);
-    // The id echoes the request's whatever the backend filled in. (On error gRPC sends no
-    // message at all, so a half-encoded response never reaches the client.)
-    if (encoded.isOk()) response->set_id(request->id());
-    reactor->Finish(toGrpc(encoded));
-  });
+  backend_.infer(std::move(decoded),
+                 [reactor, request, response](const util::Status& result,
+                                              const tensor::InferenceResponse* output) {
+                   util::Status encoded = result;
+                   if (encoded.isOk()) encoded = encodeInferResponse(*output, *response);
+                   // The id echoes the request's whatever the backend filled in. (On error gRPC
+                   // sends no message at all, so a half-encoded response never reaches the client.)
+                   if (encoded.isOk()) response->set_id(request->id());
+                   reactor->Finish(toGrpc(encoded));
+                 });
   return reactor;
 }
 

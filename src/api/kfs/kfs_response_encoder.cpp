@@ -24,8 +24,8 @@ Status encodeFixed(const tensor::OutputTensor& output, std::string& raw) {
                               std::to_string(output.data.size()) + " bytes for shape " +
                               tensor::toString(output.shape));
   }
-  // assign() copies once; resize()-then-memcpy would also zero-fill first.
-  raw.assign(reinterpret_cast<const char*>(output.data.data()), output.data.size());
+  // append() copies once; resize()-then-memcpy would also zero-fill first.
+  raw.append(reinterpret_cast<const char*>(output.data.data()), output.data.size());
   return Status::ok();
 }
 
@@ -44,7 +44,7 @@ Status encodeBytes(const tensor::OutputTensor& output, std::string& raw) {
     }
     total += sizeof(uint32_t) + element.size();
   }
-  raw.reserve(total);  // one allocation, no zero fill
+  raw.reserve(raw.size() + total);  // one allocation, no zero fill
   for (std::string_view element : output.strings) {
     const auto length = static_cast<uint32_t>(element.size());
     char prefix[sizeof(length)];
@@ -56,6 +56,11 @@ Status encodeBytes(const tensor::OutputTensor& output, std::string& raw) {
 }
 
 }  // namespace
+
+util::Status appendRawOutput(const tensor::OutputTensor& output, std::string& raw) {
+  return output.datatype == tensor::DataType::kBytes ? encodeBytes(output, raw)
+                                                     : encodeFixed(output, raw);
+}
 
 util::Status encodeInferResponse(const tensor::InferenceResponse& response,
                                  inference::ModelInferResponse& out) {
@@ -70,8 +75,7 @@ util::Status encodeInferResponse(const tensor::InferenceResponse& response,
     proto->set_datatype(std::string(tensor::kserveName(output.datatype)));
     proto->mutable_shape()->Add(output.shape.begin(), output.shape.end());
     std::string& raw = *out.add_raw_output_contents();
-    MSERVE_RETURN_IF_ERROR(output.datatype == tensor::DataType::kBytes ? encodeBytes(output, raw)
-                                                                       : encodeFixed(output, raw));
+    MSERVE_RETURN_IF_ERROR(appendRawOutput(output, raw));
   }
   return Status::ok();
 }

@@ -3,6 +3,8 @@
 // indexes it without bounds checks). Pure function, safe on any thread.
 #pragma once
 
+#include <string>
+
 #include "kfs/grpc_predict_v2.pb.h"
 #include "tensor/inference_request.hpp"
 #include "util/status.hpp"
@@ -16,5 +18,10 @@ namespace mserve::api::kfs {
 // element is longer than a uint32 length can say.
 util::Status encodeInferResponse(const tensor::InferenceResponse& response,
                                  inference::ModelInferResponse& out);
+
+// Appends the output's bytes to `raw` in KServe's raw layout (shared with REST binary data):
+// fixed-size types as they are, BYTES as repeated [uint32 little-endian length][bytes]. Same
+// errors as encodeInferResponse.
+util::Status appendRawOutput(const tensor::OutputTensor& output, std::string& raw);
 
 }  // namespace mserve::api::kfs

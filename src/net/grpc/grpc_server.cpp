@@ -145,8 +145,13 @@ util::StatusOr<std::vector<std::string>> listenAddresses(std::string_view bind_a
                     "Invalid gRPC bind address: " + std::string(bind_address));
     }
     // An IPv6 literal needs brackets before ":port".
-    if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
-    addresses.push_back(host + ":" + std::to_string(port));
+    if (host.find(':') != std::string::npos && host.front() != '[') {
+      host.insert(0, 1, '[');
+      host += ']';
+    }
+    host += ':';
+    host += std::to_string(port);
+    addresses.push_back(std::move(host));
   }
   return addresses;
 }

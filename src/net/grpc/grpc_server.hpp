@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,9 +24,9 @@ namespace mserve::net::grpc_server {
 
 struct GrpcServerOptions {
   std::string bind_address = "0.0.0.0";  // comma-separated; IPv6 literals with or without []
-  uint32_t port = 0;                      // 0 = an ephemeral port (tests); the CLI's 0 = "off"
-  uint32_t workers = 1;                   // server instances sharing the port
-  std::string channel_arguments;          // --grpc_channel_arguments: "key=value,key=value"
+  uint32_t port = 0;                     // 0 = an ephemeral port (tests); the CLI's 0 = "off"
+  uint32_t workers = 1;                  // server instances sharing the port
+  std::string channel_arguments;         // --grpc_channel_arguments: "key=value,key=value"
   // Defaults the channel arguments may override (grpc.max_receive_message_length, ...).
   int max_message_bytes = 1 << 30;  // 1 GiB both ways, as OVMS
   // Header block limit. gRPC 1.51 has header-parsing CVEs (REFERENCE.md §9.2); clients send a

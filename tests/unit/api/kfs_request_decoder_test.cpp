@@ -157,7 +157,8 @@ TEST(KfsRequestDecoder, RawCountMustMatchInputs) {
   tensor::InferenceRequest out;
   const util::Status status = decode(request, out);
   EXPECT_EQ(status.code(), StatusCode::kInvalidNoOfInputs);
-  EXPECT_EQ(status.details(), "Size of raw_input_contents: 1 is different than number of inputs: 2");
+  EXPECT_EQ(status.details(),
+            "Size of raw_input_contents: 1 is different than number of inputs: 2");
 }
 
 TEST(KfsRequestDecoder, MixingRawAndTypedContentsFails) {

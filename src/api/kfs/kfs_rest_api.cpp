@@ -1,0 +1,129 @@
+#include "api/kfs/kfs_rest_api.hpp"
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "api/kfs/kfs_json_metadata.hpp"
+#include "api/kfs/kfs_json_request.hpp"
+#include "api/kfs/kfs_json_response.hpp"
+#include "api/kfs/kfs_request_decoder.hpp"
+
+namespace mserve::api::kfs {
+namespace {
+
+using net::http::errorResponse;
+using net::http::HttpRequest;
+using net::http::HttpResponse;
+using net::http::jsonResponse;
+using net::http::Method;
+using net::http::Responder;
+using net::http::Router;
+
+constexpr std::string_view kBinaryContentType = "application/octet-stream";
+
+HttpResponse emptyResponse(int status) {
+  HttpResponse response;
+  response.status = status;
+  return response;
+}
+
+// Registers `handler` for /v2/models/{model}<suffix> and the same with /versions/{version}.
+void addModelRoute(Router& router, Method method, const std::string& suffix,
+                   const net::http::Handler& handler) {
+  router.add(method, "/v2/models/{model}" + suffix, handler);
+  router.add(method, "/v2/models/{model}/versions/{version:int}" + suffix, handler);
+}
+
+util::StatusOr<int64_t> pathVersion(const HttpRequest& request) {
+  return parseModelVersion(request.param("version"));  // "" (no version segment) → 0 = default
+}
+
+util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const HttpRequest& request) {
+  auto version = pathVersion(request);
+  if (!version.isOk()) return version.status();
+  return backend.describe(request.param("model"), *version);
+}
+
+void modelReady(const KfsBackend& backend, const HttpRequest& request, const Responder& respond) {
+  auto version = pathVersion(request);
+  if (!version.isOk()) return respond(errorResponse(version.status()));
+  auto ready = backend.modelReady(request.param("model"), *version);
+  if (!ready.isOk()) return respond(errorResponse(ready.status()));
+  if (*ready) return respond(emptyResponse(200));
+  respond(errorResponse(util::Status(util::StatusCode::kModelVersionNotLoadedYet)));
+}
+
+HttpResponse inferResponse(const util::Status& status, const tensor::InferenceResponse* response,
+                           const RestInferRequest& request) {
+  if (!status.isOk()) return errorResponse(status);
+  auto encoded = encodeRestInferResponse(*response, request);
+  if (!encoded.isOk()) return errorResponse(encoded.status());
+  HttpResponse http;
+  http.body = std::move(encoded->body);
+  if (encoded->json_length) {
+    http.content_type = kBinaryContentType;
+    http.headers.emplace_back(kInferenceHeaderContentLength, std::to_string(*encoded->json_length));
+  } else {
+    http.content_type = net::http::kJsonContentType;
+  }
+  return http;
+}
+
+void infer(KfsBackend& backend, const KfsRestOptions& options, HttpRequest& request,
+           const Responder& respond) {
+  // The context owns the body: input views point into it until the backend calls back.
+  auto context = std::make_shared<RestInferRequest>();
+  context->body = std::move(request.body);
+  context->request.interface = metrics::Interface::kRest;
+  context->request.model_name = request.param("model");
+  context->request.completion = request.executor;  // complete on the connection: one hop
+  auto version = pathVersion(request);
+  if (!version.isOk()) return respond(errorResponse(version.status()));
+  context->request.model_version = *version;
+  util::Status status = decodeRestInferRequest(request.header(kInferenceHeaderContentLength),
+                                               options.max_json_depth, *context);
+  if (!status.isOk()) return respond(errorResponse(status));
+  std::shared_ptr<const tensor::InferenceRequest> decoded(context, &context->request);
+  backend.infer(std::move(decoded), [context, respond](const util::Status& result,
+                                                       const tensor::InferenceResponse* response) {
+    // Encoded here, on the connection's strand (request.executor): the response's views die
+    // with this call. Only the finished bytes travel to the connection.
+    respond(inferResponse(result, response, *context));
+  });
+}
+
+}  // namespace
+
+void addKfsRestRoutes(Router& router, KfsBackend& backend, KfsRestOptions options) {
+  router.add(Method::kGet, "/v2/health/live", [&backend](HttpRequest&, Responder respond) {
+    respond(backend.live() ? emptyResponse(200)
+                           : errorResponse(util::Status(util::StatusCode::kServerNotReady)));
+  });
+  router.add(Method::kGet, "/v2/health/ready", [&backend](HttpRequest&, Responder respond) {
+    respond(backend.ready() ? emptyResponse(200)
+                            : errorResponse(util::Status(util::StatusCode::kServerNotReady)));
+  });
+  router.add(Method::kGet, "/v2",
+             [](HttpRequest&, Responder respond) { respond(jsonResponse(serverMetadataJson())); });
+  addModelRoute(router, Method::kGet, "", [&backend](HttpRequest& request, Responder respond) {
+    auto model = describe(backend, request);
+    respond(model.isOk() ? jsonResponse(modelMetadataJson(*model)) : errorResponse(model.status()));
+  });
+  addModelRoute(router, Method::kGet, "/ready",
+                [&backend](HttpRequest& request, Responder respond) {
+                  modelReady(backend, request, respond);
+                });
+  addModelRoute(router, Method::kGet, "/config",
+                [&backend](HttpRequest& request, Responder respond) {
+                  auto model = describe(backend, request);
+                  respond(model.isOk() ? jsonResponse(modelConfigJson(*model))
+                                       : errorResponse(model.status()));
+                });
+  addModelRoute(router, Method::kPost, "/infer",
+                [&backend, options](HttpRequest& request, Responder respond) {
+                  infer(backend, options, request, respond);
+                });
+}
+
+}  // namespace mserve::api::kfs

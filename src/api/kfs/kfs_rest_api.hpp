@@ -1,0 +1,23 @@
+// The KServe v2 REST endpoints (REFERENCE.md §3.1–3.3): registers their routes on a Router and
+// answers them through the KfsBackend, as KfsGrpcService does for gRPC. Depends only on the
+// transport-neutral Router/HttpRequest vocabulary, so it is tested without sockets. Handlers are
+// thread-safe; inference answers from the backend's completion thread.
+#pragma once
+
+#include <cstddef>
+
+#include "api/kfs/kfs_backend.hpp"
+#include "net/http/router.hpp"
+
+namespace mserve::api::kfs {
+
+struct KfsRestOptions {
+  size_t max_json_depth = 100;  // --rest_max_json_depth; OVMS's parsers use 100
+};
+
+// GET /v2, /v2/health/live, /v2/health/ready; for /v2/models/{m}[/versions/{v}]: GET (metadata),
+// GET …/ready, GET …/config (Triton's model configuration), POST …/infer. `backend` must
+// outlive the router.
+void addKfsRestRoutes(net::http::Router& router, KfsBackend& backend, KfsRestOptions options);
+
+}  // namespace mserve::api::kfs

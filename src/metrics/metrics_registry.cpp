@@ -1,0 +1,179 @@
+#include "metrics/metrics_registry.hpp"
+
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+
+#include <array>
+#include <sstream>
+
+namespace mserve::metrics {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+constexpr const char* kSuccess = "ovms_requests_success";
+constexpr const char* kFail = "ovms_requests_fail";
+constexpr const char* kRequestTime = "ovms_request_time_us";
+constexpr const char* kInferenceTime = "ovms_inference_time_us";
+constexpr const char* kWaitTime = "ovms_wait_for_infer_req_time_us";
+constexpr const char* kStreams = "ovms_streams";
+constexpr const char* kCurrentRequests = "ovms_current_requests";
+constexpr const char* kQueueSize = "ovms_infer_req_queue_size";
+constexpr const char* kActive = "ovms_infer_req_active";
+
+const std::set<std::string>& defaultFamilies() {
+  static const std::set<std::string> kDefault = {kSuccess,       kFail,    kRequestTime,
+                                                 kInferenceTime, kWaitTime, kStreams,
+                                                 kCurrentRequests};
+  return kDefault;
+}
+
+// Valid in OVMS's metrics_list: ours plus MediaPipe families, which mserve has no series for.
+bool knownFamily(const std::string& name) {
+  static const std::set<std::string> kOther = {
+      kQueueSize, kActive, "ovms_current_graphs", "ovms_requests_accepted",
+      "ovms_requests_rejected", "ovms_responses", "ovms_graph_error",
+      "ovms_graph_processing_time_us"};
+  return defaultFamilies().count(name) || kOther.count(name);
+}
+
+struct MethodLabel {
+  Api api;
+  Method method;
+  const char* api_name;
+  const char* method_name;
+};
+constexpr std::array<MethodLabel, 6> kMethods = {{
+    {Api::kTensorFlowServing, Method::kInfer, "TensorFlowServing", "Predict"},
+    {Api::kTensorFlowServing, Method::kMetadata, "TensorFlowServing", "GetModelMetadata"},
+    {Api::kTensorFlowServing, Method::kStatus, "TensorFlowServing", "GetModelStatus"},
+    {Api::kKServe, Method::kInfer, "KServe", "ModelInfer"},
+    {Api::kKServe, Method::kMetadata, "KServe", "ModelMetadata"},
+    {Api::kKServe, Method::kStatus, "KServe", "ModelReady"},
+}};
+constexpr std::array<std::pair<Interface, const char*>, 2> kInterfaces = {
+    {{Interface::kGrpc, "gRPC"}, {Interface::kRest, "REST"}}};
+
+ClientMetric withLabels(std::vector<ClientMetric::Label> labels) {
+  ClientMetric metric;
+  metric.label = std::move(labels);
+  return metric;
+}
+
+void addCounters(MetricFamily& family, const ModelMetrics& model, bool success) {
+  const std::string version = std::to_string(model.version());
+  for (const MethodLabel& m : kMethods) {
+    for (const auto& [interface, interface_name] : kInterfaces) {
+      // OVMS leaves `version` off the status methods' series.
+      std::vector<ClientMetric::Label> labels = {{"api", m.api_name},
+                                                 {"interface", interface_name},
+                                                 {"method", m.method_name},
+                                                 {"name", model.name()}};
+      if (m.method != Method::kStatus) labels.push_back({"version", version});
+      ClientMetric metric = withLabels(std::move(labels));
+      metric.counter.value =
+          static_cast<double>(model.requests(m.api, interface, m.method, success));
+      family.metric.push_back(std::move(metric));
+    }
+  }
+}
+
+std::vector<ClientMetric::Label> versionLabels(const ModelMetrics& model) {
+  return {{"name", model.name()}, {"version", std::to_string(model.version())}};
+}
+
+void addHistogram(MetricFamily& family, const LatencyHistogram& histogram,
+                  std::vector<ClientMetric::Label> labels) {
+  ClientMetric metric = withLabels(std::move(labels));
+  metric.histogram = histogram.snapshot();
+  family.metric.push_back(std::move(metric));
+}
+
+void addGauge(MetricFamily& family, const ModelMetrics& model, int64_t value) {
+  ClientMetric metric = withLabels(versionLabels(model));
+  metric.gauge.value = static_cast<double>(value);
+  family.metric.push_back(std::move(metric));
+}
+
+}  // namespace
+
+util::StatusOr<std::unique_ptr<MetricsRegistry>> MetricsRegistry::create(
+    const std::string& metrics_list) {
+  std::set<std::string> enabled;
+  std::stringstream names(metrics_list);
+  std::string name;
+  while (std::getline(names, name, ',')) {
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (name.empty()) continue;
+    if (!knownFamily(name)) return util::Status(util::StatusCode::kInvalidMetricsFamilyName, name);
+    enabled.insert(name);
+  }
+  if (enabled.empty()) enabled = defaultFamilies();
+  return std::unique_ptr<MetricsRegistry>(new MetricsRegistry(std::move(enabled)));
+}
+
+std::shared_ptr<ModelMetrics> MetricsRegistry::addModelVersion(const std::string& name,
+                                                               int64_t version) {
+  auto metrics = std::make_shared<ModelMetrics>(name, version);
+  std::lock_guard lock(mutex_);
+  models_.push_back(metrics);
+  return metrics;
+}
+
+std::string MetricsRegistry::serialize() const {
+  std::vector<std::shared_ptr<ModelMetrics>> models;
+  {
+    std::lock_guard lock(mutex_);
+    models = models_;
+  }
+  struct FamilySpec {
+    const char* name;
+    const char* help;
+    MetricType type;
+    void (*fill)(MetricFamily&, const ModelMetrics&);
+  };
+  static const FamilySpec kFamilies[] = {
+      {kSuccess, "Number of successful requests to a model or a DAG.", MetricType::Counter,
+       [](MetricFamily& f, const ModelMetrics& m) { addCounters(f, m, true); }},
+      {kFail, "Number of failed requests to a model or a DAG.", MetricType::Counter,
+       [](MetricFamily& f, const ModelMetrics& m) { addCounters(f, m, false); }},
+      {kRequestTime, "Processing time of requests to a model or a DAG.", MetricType::Histogram,
+       [](MetricFamily& f, const ModelMetrics& m) {
+         for (const auto& [interface, interface_name] : kInterfaces) {
+           auto labels = versionLabels(m);
+           labels.insert(labels.begin(), {"interface", interface_name});
+           addHistogram(f, m.requestTime(interface), std::move(labels));
+         }
+       }},
+      {kInferenceTime, "Inference execution time in the OpenVINO backend.", MetricType::Histogram,
+       [](MetricFamily& f, const ModelMetrics& m) {
+         addHistogram(f, m.inferenceTime(), versionLabels(m));
+       }},
+      {kWaitTime, "Request waiting time in the scheduling queue.", MetricType::Histogram,
+       [](MetricFamily& f, const ModelMetrics& m) {
+         addHistogram(f, m.waitTime(), versionLabels(m));
+       }},
+      {kStreams, "Number of OpenVINO execution streams.", MetricType::Gauge,
+       [](MetricFamily& f, const ModelMetrics& m) { addGauge(f, m, m.streams()); }},
+      {kCurrentRequests, "Number of inference requests currently in process.", MetricType::Gauge,
+       [](MetricFamily& f, const ModelMetrics& m) { addGauge(f, m, m.currentRequests()); }},
+      {kQueueSize, "Inference request queue size (nireq).", MetricType::Gauge,
+       [](MetricFamily& f, const ModelMetrics& m) { addGauge(f, m, m.queueSize()); }},
+      {kActive, "Number of currently consumed inference request from the processing queue.",
+       MetricType::Gauge,
+       [](MetricFamily& f, const ModelMetrics& m) { addGauge(f, m, m.activeInferRequests()); }},
+  };
+  std::vector<MetricFamily> families;
+  for (const FamilySpec& spec : kFamilies) {
+    if (!enabled(spec.name)) continue;
+    MetricFamily family{spec.name, spec.help, spec.type, {}};
+    for (const auto& model : models) spec.fill(family, *model);
+    families.push_back(std::move(family));
+  }
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace mserve::metrics

@@ -1,0 +1,28 @@
+// Per-connection limits of the HTTP server (REFERENCE.md §9.1). Each is a command-line flag;
+// the error a client gets when it crosses one names that flag, so operators know what to raise.
+// Plain values, copied into every connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+namespace mserve::net::http {
+
+struct HttpLimits {
+  // Whole request body, after de-chunking. 1 GiB as OVMS; larger ⇒ 413.
+  uint64_t max_body_bytes = uint64_t{1} << 30;
+  // Request line and header fields together (OVMS has no documented limit); larger ⇒ 431.
+  uint32_t max_header_bytes = 64 * 1024;
+  // How long a connection may wait for the next request's header to arrive in full, and how
+  // long a body or a response may stall without a byte moving; 0 = forever (OVMS). The wait
+  // for an inference is never timed.
+  std::chrono::seconds idle_timeout{300};
+};
+
+// The flags that set them (for error messages and --help).
+inline constexpr std::string_view kMaxBodyFlag = "--rest_max_body_bytes";
+inline constexpr std::string_view kMaxHeaderFlag = "--rest_max_header_bytes";
+inline constexpr std::string_view kIdleTimeoutFlag = "--rest_idle_timeout_seconds";
+
+}  // namespace mserve::net::http

@@ -1,0 +1,134 @@
+#include "serving/model_loader.hpp"
+
+#include "config/tensor_mapping.hpp"
+#include "engine/infer_request_pool.hpp"
+#include "repository/model_repository.hpp"
+#include "util/logging.hpp"
+
+namespace mserve::serving {
+namespace {
+
+using util::Status;
+using util::StatusCode;
+
+constexpr uint32_t kMaxNireq = 100000;  // OVMS's limit ("Nireq parameter too high")
+
+bool cachingOff(const config::ModelConfig& config, bool cache_dir_set) {
+  if (!cache_dir_set || config.allow_cache) return false;
+  const bool batch_auto = config.batch_size && *config.batch_size == tensor::Dimension::dynamic();
+  return batch_auto || !config.shape.auto_inputs.empty();
+}
+
+// Shape keys name inputs as clients see them; the engine reshapes by the model's own names.
+util::StatusOr<std::map<std::string, tensor::ModelShape>> engineShapes(
+    const config::ModelConfig& config, const config::TensorMapping& mapping) {
+  std::map<std::string, tensor::ModelShape> shapes;
+  for (const auto& [name, shape] : config.shape.shapes) {
+    std::string real = name;
+    for (const auto& [model_name, mapped] : mapping.inputs) {
+      if (mapped == name) real = model_name;
+    }
+    if (real == name && mapping.inputs.count(name) != 0) {
+      return Status(StatusCode::kModelConfigInvalid,
+                    "Shape from config has real name. Use mapped name instead: " + name);
+    }
+    shapes[real] = shape;
+  }
+  for (const std::string& input : config.shape.auto_inputs) {
+    std::string real = input;
+    for (const auto& [model_name, mapped] : mapping.inputs) {
+      if (mapped == input) real = model_name;
+    }
+    shapes.erase(input);
+    shapes[real] = {};
+  }
+  return shapes;
+}
+
+util::StatusOr<engine::LoadSpec> loadSpec(const config::ModelConfig& config,
+                                          const config::TensorMapping& mapping,
+                                          const std::string& model_file, bool cache_dir_set) {
+  engine::LoadSpec spec;
+  spec.model_file = model_file;
+  spec.device = config.target_device;
+  spec.properties = config.plugin_config;
+  if (cachingOff(config, cache_dir_set)) spec.properties.emplace_back("CACHE_DIR", "");
+  auto shapes = engineShapes(config, mapping);
+  if (!shapes.isOk()) return shapes.status();
+  spec.shapes = std::move(shapes).value();
+  spec.batch = config.batch_size;
+  for (const auto& [name, layout] : config.layouts) {  // keyed by mapped names, as shapes
+    std::string real = name;
+    for (const auto& [model_name, mapped] : mapping.inputs) {
+      if (mapped == name) real = model_name;
+    }
+    spec.layouts[real] = layout;
+  }
+  return spec;
+}
+
+void logEffectiveProperties(const ModelVersion& version) {
+  std::string text;
+  for (const auto& [key, value] : version.compiledModel().allProperties()) {
+    if (!text.empty()) text += ", ";
+    text += key + ": " + value;
+  }
+  MSERVE_LOG(util::modelManagerLog(), info, "Model {} version {} compiled properties: {}",
+             version.name(), version.version(), text);
+  MSERVE_LOG(util::modelManagerLog(), info,
+             "Model {} version {}: number of OpenVINO streams: {}, nireq: {}", version.name(),
+             version.version(), version.compiledModel().property("NUM_STREAMS"), version.nireq());
+}
+
+}  // namespace
+
+// Composite devices (HETERO:, MULTI:, AUTO:) accept the union of their members' keys; OpenVINO
+// itself rejects a wrong key there, so only single devices are pre-checked with OVMS's texts.
+util::Status checkPluginKeys(const engine::Core& core, const config::ModelConfig& config) {
+  if (config.target_device.find(':') != std::string::npos) return Status::ok();
+  auto supported = core.supportedProperties(config.target_device);
+  if (!supported.isOk()) return supported.status();
+  const auto unknown = config::unsupportedKeys(config.plugin_config, supported.value());
+  if (unknown.empty()) return Status::ok();
+  for (const std::string& key : unknown) {
+    MSERVE_LOG(util::modelManagerLog(), err,
+               "Plugin config key: {} not found in supported config keys for device: {}.", key,
+               config.target_device);
+  }
+  MSERVE_LOG(util::modelManagerLog(), err, "List of supported keys for this device:");
+  for (const std::string& key : supported.value()) {
+    MSERVE_LOG(util::modelManagerLog(), err, "{}", key);
+  }
+  return Status(StatusCode::kPluginConfigUnsupportedKey,
+                "unsupported keys for " + config.target_device + ": " + unknown.front());
+}
+
+util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Core& core,
+                                                               const config::ModelConfig& config,
+                                                               int64_t version,
+                                                               const std::string& version_path,
+                                                               bool cache_dir_set) {
+  auto model_file = repository::findModelFile(version_path);
+  if (!model_file.isOk()) return model_file.status();
+  auto mapping = config::readTensorMapping(version_path);
+  if (!mapping.isOk()) return mapping.status();
+  auto spec = loadSpec(config, mapping.value(), model_file.value(), cache_dir_set);
+  if (!spec.isOk()) return spec.status();
+  MSERVE_LOG(util::modelManagerLog(), info, "Loading model: {}, version: {}, from path: {}",
+             config.name, version, model_file.value());
+  auto compiled = engine::CompiledModel::load(core, spec.value());
+  if (!compiled.isOk()) return compiled.status();
+  const uint32_t nireq =
+      config.nireq != 0 ? config.nireq : compiled.value()->optimalInferRequests();
+  if (nireq > kMaxNireq) {
+    return Status(StatusCode::kInvalidNireq, "nireq: " + std::to_string(nireq));
+  }
+  auto pool = engine::InferRequestPool::create(*compiled.value(), nireq);
+  if (!pool.isOk()) return pool.status();
+  auto loaded = std::make_shared<ModelVersion>(config.name, version, std::move(compiled.value()),
+                                               std::move(pool.value()), mapping.value());
+  logEffectiveProperties(*loaded);
+  return loaded;
+}
+
+}  // namespace mserve::serving

@@ -1,0 +1,30 @@
+// Loading one model version from its folder: its mapping_config.json, shapes given in mapped
+// names translated back, compile with the model's properties (caching turned off where OVMS
+// turns it off), the infer-request pool, and the INFO log of the effective properties.
+// Thread-safe: the OpenVINO core compiles concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "config/model_config.hpp"
+#include "engine/core.hpp"
+#include "serving/model_version.hpp"
+#include "util/status.hpp"
+
+namespace mserve::serving {
+
+// OVMS's check before loading: plugin keys the (single) device does not support are logged with
+// the supported list and reject the model (PLUGIN_CONFIG_UNSUPPORTED_KEY).
+util::Status checkPluginKeys(const engine::Core& core, const config::ModelConfig& config);
+
+// `cache_dir_set`: --cache_dir is in effect core-wide; a model with an `auto` shape or batch and
+// no allow_cache then compiles with CACHE_DIR "" (OVMS's rule).
+util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Core& core,
+                                                               const config::ModelConfig& config,
+                                                               int64_t version,
+                                                               const std::string& version_path,
+                                                               bool cache_dir_set);
+
+}  // namespace mserve::serving

@@ -1,0 +1,152 @@
+// KServe REST response bodies: JSON data of each datatype, binary outputs chosen per request,
+// per output or both, and the binary layout after the JSON.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "api/kfs/kfs_json_metadata.hpp"
+#include "api/kfs/kfs_json_response.hpp"
+
+namespace mserve::api::kfs {
+namespace {
+
+using tensor::DataType;
+
+template <typename T>
+tensor::OutputTensor output(std::string_view name, DataType type, tensor::Shape shape,
+                            const std::vector<T>& values) {
+  tensor::OutputTensor out;
+  out.name = name;
+  out.datatype = type;
+  out.shape = std::move(shape);
+  out.data = std::as_bytes(std::span(values.data(), values.size()));
+  return out;
+}
+
+class KfsRestResponse : public ::testing::Test {
+ protected:
+  KfsRestResponse() {
+    response_.model_name = "m";
+    response_.model_version = 3;
+    response_.outputs.push_back(output("f", DataType::kFp32, {1, 2}, floats_));
+    response_.outputs.push_back(output("i", DataType::kInt64, {2}, ints_));
+    tensor::OutputTensor text;
+    text.name = "s";
+    text.datatype = DataType::kBytes;
+    text.shape = {2};
+    text.strings = {"ab", "c"};
+    response_.outputs.push_back(text);
+  }
+
+  std::vector<float> floats_ = {0.1f, -2.0f};
+  std::vector<int64_t> ints_ = {-5, 1ll << 40};
+  tensor::InferenceResponse response_;
+};
+
+TEST_F(KfsRestResponse, JsonOnlyByDefault) {
+  response_.id = "req-7";
+  RestInferRequest request;
+  auto encoded = encodeRestInferResponse(response_, request);
+  ASSERT_TRUE(encoded.isOk());
+  EXPECT_FALSE(encoded->json_length.has_value());
+  EXPECT_EQ(encoded->body,
+            R"({"model_name":"m","id":"req-7","model_version":"3","outputs":[)"
+            R"({"name":"f","datatype":"FP32","shape":[1,2],"data":[0.10000000149011612,-2.0]},)"
+            R"({"name":"i","datatype":"INT64","shape":[2],"data":[-5,1099511627776]},)"
+            R"({"name":"s","datatype":"BYTES","shape":[2],"data":["ab","c"]}]})");
+}
+
+TEST_F(KfsRestResponse, RequestLevelBinaryWithPerOutputOverride) {
+  RestInferRequest request;
+  request.binary_data_output = true;
+  request.request.requested_outputs = {"i"};
+  request.output_binary = {false};
+  auto encoded = encodeRestInferResponse(response_, request);
+  ASSERT_TRUE(encoded.isOk());
+  ASSERT_TRUE(encoded->json_length.has_value());
+  const std::string json = encoded->body.substr(0, *encoded->json_length);
+  EXPECT_EQ(
+      json,
+      R"({"model_name":"m","model_version":"3","outputs":[)"
+      R"({"name":"f","datatype":"FP32","shape":[1,2],"parameters":{"binary_data_size":8}},)"
+      R"({"name":"i","datatype":"INT64","shape":[2],"data":[-5,1099511627776]},)"
+      R"({"name":"s","datatype":"BYTES","shape":[2],"parameters":{"binary_data_size":11}}]})");
+  std::string expected_tail(reinterpret_cast<const char*>(floats_.data()), 8);
+  expected_tail += std::string("\x02\0\0\0ab\x01\0\0\0c", 11);
+  EXPECT_EQ(encoded->body.substr(*encoded->json_length), expected_tail);
+}
+
+TEST_F(KfsRestResponse, EveryRequestedOutputKeepsItsOwnFlag) {
+  // OVMS keeps only the last entry's flag; every entry counts here.
+  RestInferRequest request;
+  request.request.requested_outputs = {"f", "i", "s"};
+  request.output_binary = {true, std::nullopt, true};
+  auto encoded = encodeRestInferResponse(response_, request);
+  ASSERT_TRUE(encoded.isOk());
+  const std::string json = encoded->body.substr(0, *encoded->json_length);
+  EXPECT_NE(json.find(R"("name":"f","datatype":"FP32","shape":[1,2],"parameters")"),
+            std::string::npos);
+  EXPECT_NE(json.find(R"("name":"i","datatype":"INT64","shape":[2],"data")"), std::string::npos);
+  EXPECT_NE(json.find(R"("name":"s","datatype":"BYTES","shape":[2],"parameters")"),
+            std::string::npos);
+  EXPECT_EQ(encoded->body.size(), json.size() + 8 + 11);
+}
+
+TEST(KfsRestResponseTypes, HalfFloatsBoolsAndSpecialValuesInJson) {
+  const std::vector<uint16_t> halves = {0x3c00, 0xc000, 0x3555, 0x0001};  // 1, -2, ~1/3, 2^-24
+  const std::vector<uint16_t> bf16 = {0x3f80, 0x7f80};                    // 1, +inf
+  const std::vector<uint8_t> bools = {1, 0};
+  const std::vector<double> doubles = {std::nan(""), -0.5};
+  tensor::InferenceResponse response;
+  response.model_name = "m";
+  response.outputs.push_back(output("h", DataType::kFp16, {4}, halves));
+  response.outputs.push_back(output("b", DataType::kBf16, {2}, bf16));
+  response.outputs.push_back(output("o", DataType::kBool, {2}, bools));
+  response.outputs.push_back(output("d", DataType::kFp64, {2}, doubles));
+  auto encoded = encodeRestInferResponse(response, RestInferRequest{});
+  ASSERT_TRUE(encoded.isOk());
+  EXPECT_NE(encoded->body.find(R"("data":[1.0,-2.0,0.333251953125,5.960464477539063e-8])"),
+            std::string::npos)
+      << encoded->body;
+  EXPECT_NE(encoded->body.find(R"("data":[1.0,Infinity])"), std::string::npos) << encoded->body;
+  EXPECT_NE(encoded->body.find(R"("data":[true,false])"), std::string::npos);
+  EXPECT_NE(encoded->body.find(R"("data":[NaN,-0.5])"), std::string::npos);
+}
+
+TEST(KfsRestResponseTypes, BytesThatDoNotMatchTheShapeAreASerializationError) {
+  const std::vector<float> three = {1, 2, 3};
+  tensor::InferenceResponse response;
+  response.outputs.push_back(output("f", DataType::kFp32, {2}, three));
+  auto encoded = encodeRestInferResponse(response, RestInferRequest{});
+  ASSERT_FALSE(encoded.isOk());
+  EXPECT_EQ(encoded.status().code(), util::StatusCode::kOvInternalSerializationError);
+}
+
+TEST(KfsRestMetadata, ServerModelAndConfigJson) {
+  const std::string server = serverMetadataJson();
+  EXPECT_EQ(server.rfind(R"({"name":"mserve","version":")", 0), 0u) << server;
+  EXPECT_NE(server.find(R"("extensions":["model_configuration","binary_tensor_data"])"),
+            std::string::npos)
+      << server;
+  ModelDescription model;
+  model.name = "dummy";
+  model.version = 1;
+  model.versions = {1, 2};
+  model.inputs.push_back(
+      {"b", DataType::kFp32, {tensor::Dimension::dynamic(), tensor::Dimension::fixed(10)}});
+  model.outputs.push_back({"a", DataType::kBytes, {tensor::Dimension::fixed(1)}});
+  EXPECT_EQ(modelMetadataJson(model),
+            R"({"name":"dummy","versions":["1","2"],"platform":"OpenVINO",)"
+            R"("inputs":[{"name":"b","datatype":"FP32","shape":[-1,10]}],)"
+            R"("outputs":[{"name":"a","datatype":"BYTES","shape":[1]}]})");
+  EXPECT_EQ(modelConfigJson(model),
+            R"({"name":"dummy","platform":"openvino","max_batch_size":0,)"
+            R"("input":[{"name":"b","data_type":"TYPE_FP32","dims":[-1,10]}],)"
+            R"("output":[{"name":"a","data_type":"TYPE_STRING","dims":[1]}]})");
+}
+
+}  // namespace
+}  // namespace mserve::api::kfs

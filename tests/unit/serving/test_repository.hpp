@@ -1,0 +1,155 @@
+// Test fixture for serving tests: a temporary model repository of tiny IR models that OpenVINO
+// compiles in milliseconds ("add k": b f32 [1,10] → a = b + k, so each version answers with its
+// own number), one shared OpenVINO core, and a helper that runs one inference.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/core.hpp"
+#include "serving/model_version.hpp"
+#include "util/thread_pool.hpp"
+
+namespace mserve::serving::testing {
+
+// OVMS's dummy topology; the constant comes from model.bin.
+inline constexpr char kAddXml[] = R"(<?xml version="1.0"?>
+<net name="add" version="11">
+  <layers>
+    <layer id="0" name="b" type="Parameter" version="opset1">
+      <data shape="1,10" element_type="f32"/>
+      <output><port id="0" precision="FP32" names="b"><dim>1</dim><dim>10</dim></port></output>
+    </layer>
+    <layer id="1" name="k" type="Const" version="opset1">
+      <data element_type="f32" shape="1,10" offset="0" size="40"/>
+      <output><port id="0" precision="FP32"><dim>1</dim><dim>10</dim></port></output>
+    </layer>
+    <layer id="2" name="add" type="Add" version="opset1">
+      <data auto_broadcast="numpy"/>
+      <input>
+        <port id="0" precision="FP32"><dim>1</dim><dim>10</dim></port>
+        <port id="1" precision="FP32"><dim>1</dim><dim>10</dim></port>
+      </input>
+      <output><port id="2" precision="FP32" names="a"><dim>1</dim><dim>10</dim></port></output>
+    </layer>
+    <layer id="3" name="a/sink_port_0" type="Result" version="opset1">
+      <input><port id="0" precision="FP32"><dim>1</dim><dim>10</dim></port></input>
+    </layer>
+  </layers>
+  <edges>
+    <edge from-layer="0" from-port="0" to-layer="2" to-port="0"/>
+    <edge from-layer="1" from-port="0" to-layer="2" to-port="1"/>
+    <edge from-layer="2" from-port="2" to-layer="3" to-port="0"/>
+  </edges>
+</net>
+)";
+
+// Waits in its destructor for OpenVINO's callback thread to leave post() (see engine_test).
+class TestExecutor final : public util::Executor {
+ public:
+  ~TestExecutor() override {
+    while (in_post_.load() > 0) std::this_thread::yield();
+  }
+  void post(std::function<void()> task) override {
+    ++in_post_;
+    pool_.post(std::move(task));
+    --in_post_;
+  }
+
+ private:
+  std::atomic<int> in_post_{0};
+  util::ThreadPool pool_{1, "serving-test"};
+};
+
+struct InferResult {
+  util::Status status;
+  float value = 0;          // a[0] for b = 0: the version's k
+  std::string output_name;  // as the response names it
+};
+
+class RepositoryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto core = engine::Core::create();
+    ASSERT_TRUE(core.isOk()) << core.status().message();
+    core_ = new std::shared_ptr<engine::Core>(std::move(core).value());
+  }
+  static void TearDownTestSuite() { delete core_; }
+
+  void SetUp() override {
+    char name[] = "/tmp/mserve_serving_XXXXXX";
+    ASSERT_NE(mkdtemp(name), nullptr);
+    root_ = name;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+  }
+
+  static std::shared_ptr<engine::Core> core() { return *core_; }
+
+  static void writeText(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+  }
+
+  // <root>/<model>/<version>/model.{xml,bin} answering b + k.
+  std::filesystem::path addVersion(const std::string& model, int64_t version, float k) {
+    const std::filesystem::path dir = root_ / model / std::to_string(version);
+    writeText(dir / "model.xml", kAddXml);
+    const std::vector<float> constant(10, k);
+    std::ofstream bin(dir / "model.bin", std::ios::binary);
+    bin.write(reinterpret_cast<const char*>(constant.data()), sizeof(float) * constant.size());
+    return dir;
+  }
+
+  // A version folder OpenVINO cannot read.
+  std::filesystem::path addBrokenVersion(const std::string& model, int64_t version) {
+    const std::filesystem::path dir = root_ / model / std::to_string(version);
+    writeText(dir / "model.xml", "<net>broken");
+    return dir;
+  }
+
+  // Runs b = zeros (input named `input`) through `version`.
+  static InferResult infer(ModelVersion& version, const std::string& input = "b") {
+    static const std::vector<float> zeros(10, 0.0f);
+    tensor::InferenceRequest request;
+    request.model_name = version.name();
+    tensor::InputTensor tensor;
+    tensor.name = input;
+    tensor.shape = {1, 10};
+    tensor.data = std::as_bytes(std::span(zeros));
+    request.inputs.push_back(tensor);
+    std::promise<InferResult> promise;
+    TestExecutor executor;
+    version.infer(
+        request, executor,
+        [&promise](const util::Status& status, const tensor::InferenceResponse* response) {
+          InferResult result;
+          result.status = status;
+          if (response != nullptr && !response->outputs.empty()) {
+            std::memcpy(&result.value, response->outputs[0].data.data(), sizeof(float));
+            result.output_name = std::string(response->outputs[0].name);
+          }
+          promise.set_value(result);
+        });
+    return promise.get_future().get();
+  }
+
+  std::filesystem::path root_;
+
+ private:
+  static inline std::shared_ptr<engine::Core>* core_ = nullptr;
+};
+
+}  // namespace mserve::serving::testing
