@@ -17,7 +17,9 @@
 #include "api/tfs/tfs_rest_api.hpp"
 #include "cli/server_options.hpp"
 #include "cli/single_model_config.hpp"
+#include "config/config_file.hpp"
 #include "engine/core.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "net/grpc/grpc_server.hpp"
 #include "net/http/http_server.hpp"
 #include "serving/cache_dir.hpp"
@@ -33,7 +35,6 @@ namespace {
 
 using namespace mserve;
 
-constexpr int kExitUsage = 64;
 constexpr int kExitStartFailure = 1;
 // OVMS gives in-flight gRPC calls 5 s after a shutdown signal.
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
@@ -47,10 +48,43 @@ uint32_t cpuCount() {
 }
 
 // Flags of features still being built: refused, never silently ignored.
-std::string notSupportedYet(const cli::ServerOptions& options) {
-  if (options.metrics_enable) return "--metrics_enable";
-  if (!options.metrics_list.empty()) return "--metrics_list";
-  return {};
+// The metrics settings: from the command line, or from config.json's monitoring section (OVMS
+// refuses both at once). Returns a null registry when metrics are off.
+util::StatusOr<std::unique_ptr<metrics::MetricsRegistry>> createMetrics(
+    const cli::ServerOptions& options) {
+  bool enable = options.metrics_enable;
+  std::string list = options.metrics_list;
+  if (!options.config_path.empty()) {
+    auto text = config::readConfigFile(config::configFilePath(options.config_path));
+    const auto parsed =
+        text.isOk() ? config::parseServerConfig(text.value(), "") : text.status();
+    if (parsed.isOk() && parsed->metrics) {
+      if (enable) {
+        return util::Status(util::StatusCode::kConfigFileInvalid,
+                            "Metrics configuration duplicated in configuration file and CLI "
+                            "parameters");
+      }
+      enable = parsed->metrics->enable;
+      list.clear();
+      for (const std::string& name : parsed->metrics->metrics_list) list += name + ",";
+    }
+    // A broken file is reported by the model manager's load below.
+  }
+  if (!enable) return std::unique_ptr<metrics::MetricsRegistry>();
+  if (options.rest_port == 0) {
+    return util::Status(util::StatusCode::kConfigFileInvalid,
+                        "rest_port setting is missing, metrics are enabled on rest port");
+  }
+  return metrics::MetricsRegistry::create(list);
+}
+
+void addMetricsRoute(net::http::Router& router, const metrics::MetricsRegistry* registry) {
+  // With metrics off the route does not exist: OVMS answers 400 "Invalid request URL".
+  if (registry == nullptr) return;
+  router.add(net::http::Method::kGet, "/metrics",
+             [registry](net::http::HttpRequest&, net::http::Responder respond) {
+               respond({200, "text/plain; version=0.0.4", {}, registry->serialize()});
+             });
 }
 
 // The REST server on --rest_port, or null when it is 0. `router` must outlive it.
@@ -104,7 +138,13 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
   // Declared first, destroyed last: OpenVINO's callback thread may still be returning from
   // post() when the model versions (and their infer requests) are freed.
   util::ThreadPool completion(kCompletionThreads, "completion");
-  serving::ModelManager manager(core, {.cache_dir_set = cache_on});
+  auto metrics_registry = createMetrics(options);
+  if (!metrics_registry.isOk()) {
+    MSERVE_LOG(util::servingLog(), err, "{}", metrics_registry.status().message());
+    return kExitStartFailure;
+  }
+  serving::ModelManager manager(
+      core, {.cache_dir_set = cache_on, .metrics = metrics_registry.value().get()});
   serving::ServingBackend backend(manager, completion);
   backend.setImageLimits({.max_pixels = options.max_image_pixels});
   api::kfs::KfsGrpcService kfs_service(backend);
@@ -126,8 +166,9 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
     }
     grpc_server = std::move(started.value());
   }
-  // Routes are registered before the server starts; GET /metrics can be added here too.
+  // Routes are registered before the server starts.
   net::http::Router router;
+  addMetricsRoute(router, metrics_registry.value().get());
   api::kfs::addKfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
   api::tfs::addTfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
   serving::ServingConfigBackend config_backend(manager);
@@ -180,10 +221,6 @@ int main(int argc, char** argv) {
   std::cerr << parsed.error << std::flush;
   if (!parsed.options) return parsed.exit_code;
   const cli::ServerOptions& options = *parsed.options;
-  if (const std::string flag = notSupportedYet(options); !flag.empty()) {
-    std::cerr << flag << " is not supported yet by mserve\n";
-    return kExitUsage;
-  }
   if (!util::setupLogging(options.log_level, options.log_path)) {
     std::cerr << "Cannot open log file: " << options.log_path << '\n';
     return kExitStartFailure;

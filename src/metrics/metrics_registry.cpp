@@ -117,8 +117,12 @@ util::StatusOr<std::unique_ptr<MetricsRegistry>> MetricsRegistry::create(
 
 std::shared_ptr<ModelMetrics> MetricsRegistry::addModelVersion(const std::string& name,
                                                                int64_t version) {
-  auto metrics = std::make_shared<ModelMetrics>(name, version);
   std::lock_guard lock(mutex_);
+  // A reloaded version continues its series: one series per label set, never removed (OVMS).
+  for (const auto& existing : models_) {
+    if (existing->name() == name && existing->version() == version) return existing;
+  }
+  auto metrics = std::make_shared<ModelMetrics>(name, version);
   models_.push_back(metrics);
   return metrics;
 }

@@ -21,7 +21,7 @@ class MetricsRegistry {
   // fails with "Invalid name in metrics_list".
   static util::StatusOr<std::unique_ptr<MetricsRegistry>> create(const std::string& metrics_list);
 
-  // Series for one model version; called once per loaded version.
+  // Series for one model version: created on first load, the same object when it is reloaded.
   std::shared_ptr<ModelMetrics> addModelVersion(const std::string& name, int64_t version);
 
   bool enabled(const std::string& family) const { return enabled_.count(family) != 0; }

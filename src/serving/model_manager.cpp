@@ -156,7 +156,11 @@ util::StatusOr<std::shared_ptr<ModelVersion>> ModelManager::loadOne(
   }
   if (!plugin_check) plugin_check = checkPluginKeys(*core_, config);
   if (!plugin_check->isOk()) return *plugin_check;
-  return loadModelVersion(*core_, config, version, path, options_.cache_dir_set);
+  auto loaded = loadModelVersion(*core_, config, version, path, options_.cache_dir_set);
+  if (loaded.isOk() && options_.metrics != nullptr) {
+    loaded.value()->attachMetrics(options_.metrics->addModelVersion(config.name, version));
+  }
+  return loaded;
 }
 
 ModelManager::ReconcileResult ModelManager::apply(Model& model, const config::ModelConfig& config,

@@ -22,6 +22,7 @@
 #include "config/config_file.hpp"
 #include "config/model_config.hpp"
 #include "engine/core.hpp"
+#include "metrics/metrics_registry.hpp"
 #include "serving/model.hpp"
 #include "serving/model_version.hpp"
 #include "serving/version_status.hpp"
@@ -40,6 +41,7 @@ class ModelManager {
  public:
   struct Options {
     bool cache_dir_set = false;  // --cache_dir is in effect (see loadModelVersion)
+    metrics::MetricsRegistry* metrics = nullptr;  // series for every loaded version; may be null
   };
 
   explicit ModelManager(std::shared_ptr<engine::Core> core) : ModelManager(std::move(core), {}) {}

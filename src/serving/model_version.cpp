@@ -1,11 +1,20 @@
 #include "serving/model_version.hpp"
 
+#include <charconv>
+#include <chrono>
 #include <utility>
 
 #include "serving/request_validator.hpp"
 
 namespace mserve::serving {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t microsecondsSince(Clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+}
 
 std::vector<engine::TensorInfo> renamed(std::vector<engine::TensorInfo> tensors,
                                         const std::map<std::string, std::string>& names) {
@@ -29,6 +38,17 @@ ModelVersion::ModelVersion(std::string name, int64_t version,
       inputs_(renamed(model_->inputs(), mapping.inputs)),
       outputs_(renamed(model_->outputs(), mapping.outputs)) {}
 
+void ModelVersion::attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics) {
+  metrics_ = std::move(metrics);
+  metrics_->setQueueSize(static_cast<int64_t>(pool_->size()));
+  // OVMS falls back to nireq when the device does not report streams (from_chars then leaves
+  // `streams` as it is).
+  int64_t streams = static_cast<int64_t>(pool_->size());
+  const std::string text = model_->property("NUM_STREAMS");
+  std::from_chars(text.data(), text.data() + text.size(), streams);
+  metrics_->setStreams(streams);
+}
+
 void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor& completion,
                          ResponseCallback done) {
   auto input_order = matchInputs(inputs(), request);
@@ -36,20 +56,23 @@ void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor
   auto output_indices = matchOutputs(outputs(), request.requested_outputs);
   if (!output_indices.isOk()) return done(output_indices.status(), nullptr);
 
+  if (metrics_) metrics_->addCurrentRequests(1);
   // The version stays alive (and so does its pool) until the completion below has run.
-  pool_->acquire([self = shared_from_this(), &request, &completion,
+  pool_->acquire([self = shared_from_this(), &request, &completion, queued = Clock::now(),
                   input_order = std::move(input_order.value()),
                   output_indices = std::move(output_indices.value()),
                   done = std::move(done)](engine::InferRequest& slot) mutable {
+    if (self->metrics_) {
+      self->metrics_->observeWaitTime(microsecondsSince(queued));
+      self->metrics_->addActiveInferRequests(1);
+    }
     for (size_t i = 0; i < input_order.size(); ++i) {
       util::Status status = slot.setInput(i, request.inputs[input_order[i]]);
-      if (!status.isOk()) {
-        self->pool_->release(slot);
-        return done(status, nullptr);
-      }
+      if (!status.isOk()) return self->complete(slot, request, {}, status, done);
     }
     slot.start(completion, [self, &slot, &request, output_indices = std::move(output_indices),
-                            done = std::move(done)](util::Status status) {
+                            started = Clock::now(), done = std::move(done)](util::Status status) {
+      if (self->metrics_) self->metrics_->observeInferenceTime(microsecondsSince(started));
       self->complete(slot, request, output_indices, status, done);
     });
   });
@@ -76,6 +99,10 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
   }
   // Respond before releasing: the output views point into the infer request's tensors.
   done(status, status.isOk() ? &response : nullptr);
+  if (metrics_) {
+    metrics_->addActiveInferRequests(-1);
+    metrics_->addCurrentRequests(-1);
+  }
   pool_->release(slot);
 }
 

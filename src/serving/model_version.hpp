@@ -15,6 +15,7 @@
 #include "config/tensor_mapping.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/infer_request_pool.hpp"
+#include "metrics/model_metrics.hpp"
 #include "tensor/inference_request.hpp"
 #include "util/executor.hpp"
 #include "util/status.hpp"
@@ -42,6 +43,10 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   const engine::CompiledModel& compiledModel() const { return *model_; }
   size_t nireq() const { return pool_->size(); }
 
+  // The version's metric series (null when metrics are off). Set once, before it serves.
+  void attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics);
+  metrics::ModelMetrics* metrics() const { return metrics_.get(); }
+
   VersionState state() const { return state_.load(std::memory_order_acquire); }
   void setState(VersionState state) { state_.store(state, std::memory_order_release); }
 
@@ -62,6 +67,7 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   const std::vector<engine::TensorInfo> inputs_;   // model_'s, renamed
   const std::vector<engine::TensorInfo> outputs_;  // model_'s, renamed
   std::atomic<VersionState> state_{VersionState::kAvailable};
+  std::shared_ptr<metrics::ModelMetrics> metrics_;
 };
 
 }  // namespace mserve::serving

@@ -1,5 +1,7 @@
 #include "serving/serving_backend.hpp"
 
+#include <chrono>
+
 #include "serving/binary_inputs.hpp"
 
 namespace mserve::serving {
@@ -65,6 +67,20 @@ void ServingBackend::infer(std::shared_ptr<const tensor::InferenceRequest> reque
                            api::kfs::InferCallback done) {
   auto version = manager_.findVersion(request->model_name, request->model_version);
   if (!version.isOk()) return done(version.status(), nullptr);
+  // Counted once the response is out, so that request time covers encoding too. Requests for
+  // unknown models have no series to count in (as OVMS).
+  done = [metrics = version.value()->metrics(), api = request->api,
+          interface = request->interface, received = request->received,
+          done = std::move(done)](const util::Status& status,
+                                  const tensor::InferenceResponse* response) {
+    done(status, response);
+    if (metrics == nullptr) return;
+    metrics->countRequest(api, interface, metrics::Method::kInfer, status.isOk());
+    metrics->observeRequestTime(
+        interface, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::steady_clock::now() - received)
+                                             .count()));
+  };
   // Binary images become tensors here, so every protocol shares one decode and validation.
   auto prepared = prepareBinaryInputs(version.value()->inputs(), request, image_limits_);
   if (!prepared.isOk()) return done(prepared.status(), nullptr);
