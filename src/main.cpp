@@ -107,13 +107,7 @@ util::StatusOr<std::unique_ptr<net::http::HttpServer>> startRestServer(
 util::Status loadInitialModels(serving::ModelManager& manager, const cli::ServerOptions& options,
                                const std::optional<config::ModelConfig>& single_model) {
   if (single_model) return manager.loadModel(*single_model);
-  util::Status status = manager.loadConfigFile(options.config_path);
-  if (status.isOk() && manager.metricsConfig() && manager.metricsConfig()->enable) {
-    MSERVE_LOG(util::servingLog(), warn,
-               "monitoring.metrics is enabled in the config file, but mserve serves no metrics "
-               "yet");
-  }
-  return status;
+  return manager.loadConfigFile(options.config_path);
 }
 
 int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core) {
