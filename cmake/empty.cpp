@@ -1,1 +1,0 @@
-// Keeps generated-code targets valid while their source lists are empty.
