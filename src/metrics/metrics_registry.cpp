@@ -4,6 +4,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <array>
+#include <map>
 #include <sstream>
 
 namespace mserve::metrics {
@@ -62,20 +63,44 @@ ClientMetric withLabels(std::vector<ClientMetric::Label> labels) {
   return metric;
 }
 
-void addCounters(MetricFamily& family, const ModelMetrics& model, bool success) {
-  const std::string version = std::to_string(model.version());
-  for (const MethodLabel& m : kMethods) {
-    for (const auto& [interface, interface_name] : kInterfaces) {
-      // OVMS leaves `version` off the status methods' series.
-      std::vector<ClientMetric::Label> labels = {{"api", m.api_name},
-                                                 {"interface", interface_name},
-                                                 {"method", m.method_name},
-                                                 {"name", model.name()}};
-      if (m.method != Method::kStatus) labels.push_back({"version", version});
-      ClientMetric metric = withLabels(std::move(labels));
-      metric.counter.value =
-          static_cast<double>(model.requests(m.api, interface, m.method, success));
-      family.metric.push_back(std::move(metric));
+ClientMetric counterMetric(const MethodLabel& m, const char* interface_name,
+                           const std::string& name, const std::string* version, uint64_t value) {
+  std::vector<ClientMetric::Label> labels = {{"api", m.api_name},
+                                             {"interface", interface_name},
+                                             {"method", m.method_name},
+                                             {"name", name}};
+  if (version != nullptr) labels.push_back({"version", *version});
+  ClientMetric metric = withLabels(std::move(labels));
+  metric.counter.value = static_cast<double>(value);
+  return metric;
+}
+
+// OVMS leaves `version` off the status methods' series, so those are one series per model
+// name: the counts of all its versions are summed (one label set must mean one series).
+void addCounters(MetricFamily& family, const std::vector<std::shared_ptr<ModelMetrics>>& models,
+                 bool success) {
+  std::map<std::string, std::map<std::pair<size_t, size_t>, uint64_t>> status_counts;
+  for (const auto& model : models) {
+    const std::string version = std::to_string(model->version());
+    for (size_t mi = 0; mi < kMethods.size(); ++mi) {
+      const MethodLabel& m = kMethods[mi];
+      for (size_t ii = 0; ii < kInterfaces.size(); ++ii) {
+        const auto& [interface, interface_name] = kInterfaces[ii];
+        const uint64_t value = model->requests(m.api, interface, m.method, success);
+        if (m.method == Method::kStatus) {
+          status_counts[model->name()][{mi, ii}] += value;
+        } else {
+          family.metric.push_back(
+              counterMetric(m, interface_name, model->name(), &version, value));
+        }
+      }
+    }
+  }
+  for (const auto& [name, counts] : status_counts) {
+    for (const auto& [index, value] : counts) {
+      family.metric.push_back(counterMetric(kMethods[index.first],
+                                            kInterfaces[index.second].second, name, nullptr,
+                                            value));
     }
   }
 }
@@ -137,13 +162,19 @@ std::string MetricsRegistry::serialize() const {
     const char* name;
     const char* help;
     MetricType type;
-    void (*fill)(MetricFamily&, const ModelMetrics&);
+    void (*fill)(MetricFamily&, const ModelMetrics&);  // per version, unless null
+    void (*fill_all)(MetricFamily&, const std::vector<std::shared_ptr<ModelMetrics>>&) = nullptr;
   };
   static const FamilySpec kFamilies[] = {
       {kSuccess, "Number of successful requests to a model or a DAG.", MetricType::Counter,
-       [](MetricFamily& f, const ModelMetrics& m) { addCounters(f, m, true); }},
-      {kFail, "Number of failed requests to a model or a DAG.", MetricType::Counter,
-       [](MetricFamily& f, const ModelMetrics& m) { addCounters(f, m, false); }},
+       nullptr,
+       [](MetricFamily& f, const std::vector<std::shared_ptr<ModelMetrics>>& all) {
+         addCounters(f, all, true);
+       }},
+      {kFail, "Number of failed requests to a model or a DAG.", MetricType::Counter, nullptr,
+       [](MetricFamily& f, const std::vector<std::shared_ptr<ModelMetrics>>& all) {
+         addCounters(f, all, false);
+       }},
       {kRequestTime, "Processing time of requests to a model or a DAG.", MetricType::Histogram,
        [](MetricFamily& f, const ModelMetrics& m) {
          for (const auto& [interface, interface_name] : kInterfaces) {
@@ -174,7 +205,11 @@ std::string MetricsRegistry::serialize() const {
   for (const FamilySpec& spec : kFamilies) {
     if (!enabled(spec.name)) continue;
     MetricFamily family{spec.name, spec.help, spec.type, {}};
-    for (const auto& model : models) spec.fill(family, *model);
+    if (spec.fill_all != nullptr) {
+      spec.fill_all(family, models);
+    } else {
+      for (const auto& model : models) spec.fill(family, *model);
+    }
     families.push_back(std::move(family));
   }
   return prometheus::TextSerializer().Serialize(families);

@@ -63,6 +63,15 @@ util::StatusOr<std::vector<api::kfs::VersionStatus>> ServingBackend::versionStat
   return statuses;
 }
 
+void ServingBackend::countRequest(std::string_view name, int64_t version, metrics::Api api,
+                                  metrics::Interface interface, metrics::Method method,
+                                  bool success) const {
+  auto found = manager_.findVersion(name, version);
+  if (found.isOk() && found.value()->metrics() != nullptr) {
+    found.value()->metrics()->countRequest(api, interface, method, success);
+  }
+}
+
 void ServingBackend::infer(std::shared_ptr<const tensor::InferenceRequest> request,
                            api::kfs::InferCallback done) {
   auto version = manager_.findVersion(request->model_name, request->model_version);

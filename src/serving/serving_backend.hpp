@@ -30,6 +30,9 @@ class ServingBackend final : public api::kfs::KfsBackend {
                                                       int64_t version) const override;
   util::StatusOr<std::vector<api::kfs::VersionStatus>> versionStatuses(
       std::string_view name) const override;
+  void countRequest(std::string_view name, int64_t version, metrics::Api api,
+                    metrics::Interface interface, metrics::Method method,
+                    bool success) const override;
   void infer(std::shared_ptr<const tensor::InferenceRequest> request,
              api::kfs::InferCallback done) override;
 

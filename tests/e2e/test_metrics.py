@@ -120,3 +120,19 @@ def test_unknown_family_fails_start(models_dir):
          "--metrics_list", "ovms_bogus"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "Invalid name in metrics_list - ovms_bogus" in result.stdout + result.stderr
+
+
+def test_metadata_and_status_requests_are_counted(metrics_server):
+    before = scrape(metrics_server)
+    grpc = grpcclient.InferenceServerClient(metrics_server.grpc_url)
+    rest = httpclient.InferenceServerClient(metrics_server.rest_url)
+    grpc.get_model_metadata("dummy")
+    grpc.get_model_metadata("dummy")
+    assert rest.is_model_ready("dummy")
+    after = scrape(metrics_server)
+    metadata = 'ovms_requests_success{api="KServe",interface="gRPC",method="ModelMetadata",' + \
+        LABELS + '}'
+    ready = 'ovms_requests_success{api="KServe",interface="REST",method="ModelReady",' + \
+        'name="dummy"}'
+    assert sample(after, metadata) - sample(before, metadata) == 2
+    assert sample(after, ready) - sample(before, ready) == 1

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/request_kind.hpp"
 #include "tensor/datatype.hpp"
 #include "tensor/inference_request.hpp"
 #include "tensor/shape.hpp"
@@ -75,6 +76,11 @@ class KfsBackend {
     for (int64_t version : model->versions) statuses.push_back({version});
     return statuses;
   }
+
+  // Counts a metadata or status request in the metrics of the version it named (0 = the
+  // default one); nothing for unknown models, which have no series (OVMS). Default: no metrics.
+  virtual void countRequest(std::string_view /*name*/, int64_t /*version*/, metrics::Api,
+                            metrics::Interface, metrics::Method, bool /*success*/) const {}
 
   // Runs `request` (model name and version are in it) and calls `done` exactly once, possibly
   // on another thread, possibly before infer() returns. The backend keeps `request` alive

@@ -52,6 +52,8 @@ util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::
   auto version = parseModelVersion(request->version());
   if (!version.isOk()) return finish(context, version.status());
   auto ready = backend_.modelReady(request->name(), *version);
+  backend_.countRequest(request->name(), *version, metrics::Api::kKServe,
+                        metrics::Interface::kGrpc, metrics::Method::kStatus, ready.isOk());
   if (!ready.isOk()) return finish(context, ready.status());
   response->set_ready(*ready);
   return finish(context, util::Status::ok());
@@ -68,6 +70,10 @@ util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::
     ::grpc::CallbackServerContext* context, const inference::ModelMetadataRequest* request,
     inference::ModelMetadataResponse* response) {
   auto model = describe(backend_, request->name(), request->version());
+  if (model.isOk()) {
+    backend_.countRequest(request->name(), model->version, metrics::Api::kKServe,
+                          metrics::Interface::kGrpc, metrics::Method::kMetadata, true);
+  }
   if (!model.isOk()) return finish(context, model.status());
   buildModelMetadata(*model, *response);
   return finish(context, util::Status::ok());

@@ -49,6 +49,8 @@ void modelReady(const KfsBackend& backend, const HttpRequest& request, const Res
   auto version = pathVersion(request);
   if (!version.isOk()) return respond(errorResponse(version.status()));
   auto ready = backend.modelReady(request.param("model"), *version);
+  backend.countRequest(request.param("model"), *version, metrics::Api::kKServe,
+                       metrics::Interface::kRest, metrics::Method::kStatus, ready.isOk());
   if (!ready.isOk()) return respond(errorResponse(ready.status()));
   if (*ready) return respond(emptyResponse(200));
   respond(errorResponse(util::Status(util::StatusCode::kModelVersionNotLoadedYet)));
@@ -108,6 +110,10 @@ void addKfsRestRoutes(Router& router, KfsBackend& backend, KfsRestOptions option
              [](HttpRequest&, Responder respond) { respond(jsonResponse(serverMetadataJson())); });
   addModelRoute(router, Method::kGet, "", [&backend](HttpRequest& request, Responder respond) {
     auto model = describe(backend, request);
+    if (model.isOk()) {
+      backend.countRequest(model->name, model->version, metrics::Api::kKServe,
+                           metrics::Interface::kRest, metrics::Method::kMetadata, true);
+    }
     respond(model.isOk() ? jsonResponse(modelMetadataJson(*model)) : errorResponse(model.status()));
   });
   addModelRoute(router, Method::kGet, "/ready",

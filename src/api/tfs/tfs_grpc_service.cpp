@@ -60,6 +60,8 @@ util::StatusOr<ModelRef> modelOf(const Request& request) {
   }
   auto description = backend_.describe(model->name, model->version);
   if (!description.isOk()) return finish(context, description.status());
+  backend_.countRequest(model->name, description->version, metrics::Api::kTensorFlowServing,
+                        metrics::Interface::kGrpc, metrics::Method::kMetadata, true);
   buildModelMetadata(*description, *response);
   return finish(context, util::Status::ok());
 }
@@ -72,7 +74,10 @@ util::StatusOr<ModelRef> modelOf(const Request& request) {
   if (!model.isOk()) return finish(context, model.status());
   auto statuses = backend_.versionStatuses(model->name);
   if (!statuses.isOk()) return finish(context, statuses.status());
-  return finish(context, buildModelStatus(*statuses, model->version, *response));
+  util::Status built = buildModelStatus(*statuses, model->version, *response);
+  backend_.countRequest(model->name, model->version, metrics::Api::kTensorFlowServing,
+                        metrics::Interface::kGrpc, metrics::Method::kStatus, built.isOk());
+  return finish(context, built);
 }
 
 }  // namespace mserve::api::tfs

@@ -81,9 +81,10 @@ void modelStatus(const kfs::KfsBackend& backend, const HttpRequest& request,
   auto statuses = backend.versionStatuses(target->model);
   if (!statuses.isOk()) return respond(errorResponse(statuses.status()));
   tensorflow::serving::GetModelStatusResponse status;
-  if (Status built = buildModelStatus(*statuses, target->version, status); !built.isOk()) {
-    return respond(errorResponse(built));
-  }
+  Status built = buildModelStatus(*statuses, target->version, status);
+  backend.countRequest(target->model, target->version, metrics::Api::kTensorFlowServing,
+                       metrics::Interface::kRest, metrics::Method::kStatus, built.isOk());
+  if (!built.isOk()) return respond(errorResponse(built));
   respond(jsonResponse(modelStatusJson(status)));
 }
 
@@ -93,6 +94,8 @@ void modelMetadata(const kfs::KfsBackend& backend, const HttpRequest& request,
   if (!version.isOk()) return respond(errorResponse(version.status()));
   auto model = backend.describe(request.param("model"), *version);
   if (!model.isOk()) return respond(errorResponse(model.status()));
+  backend.countRequest(model->name, model->version, metrics::Api::kTensorFlowServing,
+                       metrics::Interface::kRest, metrics::Method::kMetadata, true);
   tensorflow::serving::GetModelMetadataResponse metadata;
   buildModelMetadata(*model, metadata);
   respond(jsonResponse(modelMetadataJson(metadata)));

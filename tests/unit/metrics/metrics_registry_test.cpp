@@ -92,3 +92,25 @@ TEST(MetricsRegistryTest, ListEnablesOnlyNamedFamilies) {
 
 }  // namespace
 }  // namespace mserve::metrics
+
+namespace mserve::metrics {
+namespace {
+
+TEST(MetricsRegistryTest, StatusSeriesSumVersionsUnderOneLabelSet) {
+  auto registry = MetricsRegistry::create("ovms_requests_success");
+  ASSERT_TRUE(registry.isOk());
+  registry.value()->addModelVersion("m", 1)->countRequest(Api::kKServe, Interface::kGrpc,
+                                                          Method::kStatus, true);
+  registry.value()->addModelVersion("m", 2)->countRequest(Api::kKServe, Interface::kGrpc,
+                                                          Method::kStatus, true);
+  // A reload of version 2 continues its series instead of adding a second one.
+  EXPECT_EQ(registry.value()->addModelVersion("m", 2), registry.value()->addModelVersion("m", 2));
+  const std::string text = registry.value()->serialize();
+  const std::string series =
+      "ovms_requests_success{api=\"KServe\",interface=\"gRPC\",method=\"ModelReady\",name=\"m\"}";
+  EXPECT_NE(text.find(series + " 2"), std::string::npos) << text;
+  EXPECT_EQ(text.find(series), text.rfind(series)) << "one series per label set";
+}
+
+}  // namespace
+}  // namespace mserve::metrics
