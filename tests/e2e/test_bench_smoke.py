@@ -54,7 +54,8 @@ def check_report(report, protocol, concurrency=(1,)):
         check_run(run, level)
 
 
-@pytest.mark.parametrize("protocol", ["kfs-grpc", "kfs-rest-binary", "kfs-rest-json", "tfs-grpc"])
+@pytest.mark.parametrize("protocol", ["kfs-grpc", "kfs-rest-binary", "kfs-rest-json", "tfs-grpc",
+                                      "tfs-rest"])
 def test_server_protocols(dummy_server, protocol):
     port = dummy_server.port if protocol.endswith("grpc") else dummy_server.rest_port
     report = bench_json("--protocol", protocol, "--address", f"localhost:{port}", "-m", "dummy",

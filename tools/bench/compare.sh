@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # The performance bar (DESIGN.md §5, issue 6): runs mserve, the in-process reference, the bare
 # gRPC and HTTP echo floors and OpenVINO's benchmark_app side by side in one invocation, then
-# writes docs/performance.md (tables of ratios against the goals, the tuning knobs, the machine)
-# and docs/performance_concurrency.png. Not a test: numbers depend on the machine and its load.
+# writes docs/performance.md (ratios against the goals, the tuning knobs, the machine) and
+# docs/performance_concurrency.png. Not a test: numbers depend on the machine and its load, so
+# the goal ratios come from ROUNDS short back-to-back runs of each side (median of the per-round
+# ratios), which a drifting machine affects alike.
 #
-#   tools/bench/compare.sh [--duration S] [--warmup S] [--concurrency N] [--sweep 1,2,4,8]
-#                          [--skip-knobs] [--skip-sweep] [--skip-benchmark-app]
-#                          [--build DIR] [--results DIR] [--doc PATH]
+#   tools/bench/compare.sh [--duration S] [--warmup S] [--rounds N] [--concurrency N]
+#                          [--sweep 1,2,4,8] [--skip-knobs] [--skip-sweep]
+#                          [--skip-benchmark-app] [--build DIR] [--results DIR] [--doc PATH]
 #
 # Needs build/release/{mserve,mserve-bench,mserve-bench-grpc-echo,mserve-bench-http-echo}
-# (scripts/build) and .venv (scripts/setup). Ports: $BENCH_PORT_BASE (default 29100) to +3.
+# (scripts/build) and .venv (scripts/setup). Ports: $BENCH_PORT_BASE (default 29100) to +7.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 
-duration=5
+duration=4
 warmup=1
+rounds=3
 concurrency=4  # THROUGHPUT runs: requests in flight (>= nireq keeps every infer request busy)
 sweep=1,2,4,8
 knobs=1
@@ -28,6 +31,7 @@ while (($#)); do
   case $1 in
     --duration) duration=$2; shift ;;
     --warmup) warmup=$2; shift ;;
+    --rounds) rounds=$2; shift ;;
     --concurrency) concurrency=$2; shift ;;
     --sweep) sweep=$2; shift ;;
     --skip-knobs) knobs=0 ;;
@@ -36,7 +40,7 @@ while (($#)); do
     --build) build=$2; shift ;;
     --results) results=$2; shift ;;
     --doc) doc=$2; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 64 ;;
   esac
   shift
@@ -45,7 +49,8 @@ done
 py=.venv/bin/python
 models=build/models
 base=${BENCH_PORT_BASE:-29100}
-grpc_port=$base rest_port=$((base + 1)) echo_grpc_port=$((base + 2)) echo_http_port=$((base + 3))
+grpc_port=$base rest_port=$((base + 1))
+echo_grpc_port=$((base + 2)) echo_hop_port=$((base + 3)) echo_http_port=$((base + 4))
 for binary in mserve mserve-bench mserve-bench-grpc-echo mserve-bench-http-echo; do
   [ -x "$build/$binary" ] || { echo "compare.sh: $build/$binary missing (scripts/build)" >&2; exit 1; }
 done
@@ -58,37 +63,36 @@ precision='"INFERENCE_PRECISION_HINT":"f32"'
 thr_config="{\"PERFORMANCE_HINT\":\"THROUGHPUT\",$precision}"
 lat_config="{\"PERFORMANCE_HINT\":\"LATENCY\",$precision}"
 
-server_pid=
-server_label=
-cleanup() { stop_server; }
-trap cleanup EXIT
+declare -A pids  # server label → pid
+trap stop_servers EXIT
 
 log() { echo "compare.sh: $*" >&2; }
 
 # start_server LABEL ARGS...: mserve (or an echo floor) with ARGS; waits until it serves.
 start_server() {
-  server_label=$1; shift
-  local logfile=$results/server-$server_label.log ready
-  echo "server $server_label: $*" >>"$commands"
+  local label=$1; shift
+  local logfile=$results/server-$label.log ready pid
+  echo "server $label: $*" >>"$commands"
   "$@" >"$logfile" 2>&1 &
-  server_pid=$!
+  pid=$!
+  pids[$label]=$pid
   case $(basename "$1") in
     mserve) ready='Started model manager thread' ;;
     *) ready='listening on' ;;
   esac
   for _ in $(seq 1 600); do
     grep -q "$ready" "$logfile" && return 0
-    kill -0 "$server_pid" 2>/dev/null || { log "server $server_label exited:"; tail -5 "$logfile" >&2; server_pid=; return 1; }
+    kill -0 "$pid" 2>/dev/null || { log "server $label exited:"; tail -5 "$logfile" >&2; unset "pids[$label]"; return 1; }
     sleep 0.2
   done
-  log "server $server_label not ready after 120 s"; return 1
+  log "server $label not ready after 120 s"; return 1
 }
 
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
+stop_servers() {
+  local label
+  for label in "${!pids[@]}"; do kill -TERM "${pids[$label]}" 2>/dev/null || true; done
+  for label in "${!pids[@]}"; do wait "${pids[$label]}" 2>/dev/null || true; done
+  pids=()
 }
 
 mserve_resnet() {  # LABEL PLUGIN_CONFIG [mserve flags...]
@@ -109,7 +113,7 @@ bench() {
   "${cmd[@]}" >"$results/$label.txt" 2>&1 || log "$label failed (exit $?): $(tail -2 "$results/$label.txt")"
 }
 
-pid_flag() { echo "--server_pid=$server_pid"; }
+cpu_of() { echo "--server_pid=${pids[$1]}"; }  # charge server LABEL's CPU to the run
 
 uptime >"$results/uptime-before.txt"
 log "models"
@@ -121,56 +125,65 @@ image = cv2.GaussianBlur(rng.integers(0, 256, (224, 224, 3), dtype=np.uint8), (9
 cv2.imwrite(sys.argv[1], image, [cv2.IMWRITE_JPEG_QUALITY, 90])
 EOF
 
-# --- ResNet THROUGHPUT: in-process vs gRPC vs REST binary, one sweep each -----------------------
-levels=$concurrency
-[ "$run_sweep" = 1 ] && levels=$sweep
-bench thr-inproc --in-process "$models/resnet" --plugin_config "$thr_config" -c "$levels"
+# --- ResNet THROUGHPUT: in-process vs gRPC vs REST binary -------------------------------------
+# An idle server costs nothing, so the reference runs beside it, back to back with the others.
 mserve_resnet thr "$thr_config"
-bench thr-grpc -m resnet -c "$levels" --address "localhost:$grpc_port" "$(pid_flag)"
-bench thr-rest -m resnet -c "$levels" --protocol kfs-rest-binary --address "localhost:$rest_port" "$(pid_flag)"
+for round in $(seq 1 "$rounds"); do
+  bench "thr-inproc.r$round" --in-process "$models/resnet" --plugin_config "$thr_config" -c "$concurrency"
+  bench "thr-grpc.r$round" -m resnet -c "$concurrency" --address "localhost:$grpc_port" "$(cpu_of thr)"
+  bench "thr-rest.r$round" -m resnet -c "$concurrency" --protocol kfs-rest-binary --address "localhost:$rest_port" "$(cpu_of thr)"
+done
+if [ "$run_sweep" = 1 ]; then  # for the chart: one pass, levels interleaved
+  for level in ${sweep//,/ }; do
+    bench "sweep-inproc.c$level" --in-process "$models/resnet" --plugin_config "$thr_config" -c "$level"
+    bench "sweep-grpc.c$level" -m resnet -c "$level" --address "localhost:$grpc_port"
+    bench "sweep-rest.c$level" -m resnet -c "$level" --protocol kfs-rest-binary --address "localhost:$rest_port"
+  done
+fi
 if [ "$knobs" = 1 ]; then
   bench knob-rest-json -m resnet -c "$concurrency" --protocol kfs-rest-json --address "localhost:$rest_port"
   bench knob-rest-jpeg -m resnet -c "$concurrency" --protocol kfs-rest-binary --address "localhost:$rest_port" --input_file "$results/cat.jpg"
   bench knob-grpc-jpeg -m resnet -c "$concurrency" --address "localhost:$grpc_port" --input_file "$results/cat.jpg"
   bench knob-tfs-grpc -m resnet -c "$concurrency" --protocol tfs-grpc --address "localhost:$grpc_port"
+  bench knob-tfs-rest -m resnet -c "$concurrency" --protocol tfs-rest --address "localhost:$rest_port"
 fi
-stop_server
-# The reference once more, after the servers ran: how far the machine drifts within this run.
-bench thr-inproc-again --in-process "$models/resnet" --plugin_config "$thr_config" -c "$concurrency"
+stop_servers
 
-# --- ResNet LATENCY, one client --------------------------------------------------------------
-bench lat-inproc --in-process "$models/resnet" --plugin_config "$lat_config" -c 1
+# --- ResNet LATENCY, one client ---------------------------------------------------------------
 mserve_resnet lat "$lat_config"
-bench lat-grpc -m resnet -c 1 --address "localhost:$grpc_port"
-bench lat-rest -m resnet -c 1 --protocol kfs-rest-binary --address "localhost:$rest_port"
+for round in $(seq 1 "$rounds"); do
+  bench "lat-inproc.r$round" --in-process "$models/resnet" --plugin_config "$lat_config" -c 1
+  bench "lat-grpc.r$round" -m resnet -c 1 --address "localhost:$grpc_port"
+  bench "lat-rest.r$round" -m resnet -c 1 --protocol kfs-rest-binary --address "localhost:$rest_port"
+done
 [ "$knobs" = 1 ] && bench knob-latency -m resnet -c "$concurrency" --address "localhost:$grpc_port"
-stop_server
+stop_servers
 
-# --- dummy, 8 clients: server CPU per request vs the transport floors -------------------------
-dummy_flags=(-m dummy -c 8)
+# --- dummy, 8 clients: server CPU per request vs the transport floors, all servers up at once ---
 start_server dummy "$build/mserve" --model_name dummy --model_path "$models/dummy" \
   --port "$grpc_port" --rest_port "$rest_port" --file_system_poll_wait_seconds 0 \
   --plugin_config "$lat_config"
-bench cpu-grpc "${dummy_flags[@]}" --address "localhost:$grpc_port" "$(pid_flag)"
-bench cpu-rest "${dummy_flags[@]}" --protocol kfs-rest-binary --address "localhost:$rest_port" "$(pid_flag)"
-bench cpu-rest-json "${dummy_flags[@]}" --protocol kfs-rest-json --address "localhost:$rest_port" "$(pid_flag)"
-bench cpu-tfs-grpc "${dummy_flags[@]}" --protocol tfs-grpc --address "localhost:$grpc_port" "$(pid_flag)"
+start_server echo-grpc "$build/mserve-bench-grpc-echo" "$echo_grpc_port"
+# The same floor finishing each call from a 2-thread pool: what one hand-off costs here.
+start_server echo-grpc-hop "$build/mserve-bench-grpc-echo" "$echo_hop_port" 0.0.0.0 pool
+start_server echo-http "$build/mserve-bench-http-echo" "$echo_http_port" 2
+dummy=(-m dummy -c 8)
+for round in $(seq 1 "$rounds"); do
+  bench "cpu-echo-grpc.r$round" "${dummy[@]}" --address "localhost:$echo_grpc_port" "$(cpu_of echo-grpc)"
+  bench "cpu-grpc.r$round" "${dummy[@]}" --address "localhost:$grpc_port" "$(cpu_of dummy)"
+  bench "cpu-echo-http.r$round" "${dummy[@]}" --protocol kfs-rest-binary --address "localhost:$echo_http_port" "$(cpu_of echo-http)"
+  bench "cpu-rest.r$round" "${dummy[@]}" --protocol kfs-rest-binary --address "localhost:$rest_port" "$(cpu_of dummy)"
+done
+bench cpu-echo-grpc-hop "${dummy[@]}" --address "localhost:$echo_hop_port" "$(cpu_of echo-grpc-hop)"
+bench cpu-rest-json "${dummy[@]}" --protocol kfs-rest-json --address "localhost:$rest_port" "$(cpu_of dummy)"
+bench cpu-tfs-grpc "${dummy[@]}" --protocol tfs-grpc --address "localhost:$grpc_port" "$(cpu_of dummy)"
+bench cpu-tfs-rest "${dummy[@]}" --protocol tfs-rest --address "localhost:$rest_port" "$(cpu_of dummy)"
+bench cpu-inproc --in-process "$models/dummy" --plugin_config "$lat_config" -c 8
 # One client on the tiny model: the transport's own latency, not hidden by ResNet's variance.
+bench lat-dummy-inproc --in-process "$models/dummy" --plugin_config "$lat_config" -c 1
 bench lat-dummy-grpc -m dummy -c 1 --address "localhost:$grpc_port"
 bench lat-dummy-rest -m dummy -c 1 --protocol kfs-rest-binary --address "localhost:$rest_port"
-stop_server
-bench lat-dummy-inproc --in-process "$models/dummy" --plugin_config "$lat_config" -c 1
-bench cpu-inproc --in-process "$models/dummy" --plugin_config "$lat_config" -c 8
-start_server echo-grpc "$build/mserve-bench-grpc-echo" "$echo_grpc_port"
-bench cpu-echo-grpc "${dummy_flags[@]}" --address "localhost:$echo_grpc_port" "$(pid_flag)"
-stop_server
-# The same floor finishing each call from a 2-thread pool: what one hand-off costs here.
-start_server echo-grpc-hop "$build/mserve-bench-grpc-echo" "$echo_grpc_port" 0.0.0.0 pool
-bench cpu-echo-grpc-hop "${dummy_flags[@]}" --address "localhost:$echo_grpc_port" "$(pid_flag)"
-stop_server
-start_server echo-http "$build/mserve-bench-http-echo" "$echo_http_port" 2
-bench cpu-echo-http "${dummy_flags[@]}" --protocol kfs-rest-binary --address "localhost:$echo_http_port" "$(pid_flag)"
-stop_server
+stop_servers
 
 # --- Tuning knobs: one server start each, gRPC, $concurrency clients ---------------------------
 knob() {  # LABEL PLUGIN_CONFIG [mserve flags...]
@@ -178,7 +191,7 @@ knob() {  # LABEL PLUGIN_CONFIG [mserve flags...]
   if mserve_resnet "$label" "$@"; then
     bench "knob-$label" -m resnet -c "$concurrency" --address "localhost:$grpc_port"
   fi
-  stop_server
+  stop_servers
 }
 if [ "$knobs" = 1 ]; then
   knob streams1 "{\"NUM_STREAMS\":\"1\",$precision}"
@@ -193,17 +206,17 @@ fi
 
 # --- benchmark_app cross-check of the in-process reference -----------------------------------
 if [ "$benchmark_app" = 1 ]; then
-  nireq=$("$py" -c "import json;print(json.load(open('$results/thr-inproc.json'))['properties']['nireq'])" 2>/dev/null || echo 2)
+  nireq=$("$py" -c "import json;print(json.load(open('$results/thr-inproc.r1.json'))['properties']['nireq'])" 2>/dev/null || echo 2)
   cmd=(.venv/bin/benchmark_app -m "$models/resnet/1/model.xml" -d CPU -hint throughput
-       -infer_precision f32 -nireq "$nireq" -t "$duration" -dump_config "$results/benchmark_app_config.json")
+       -infer_precision f32 -nireq "$nireq" -t "$((duration * 2))" -dump_config "$results/benchmark_app_config.json")
   echo "benchmark_app: ${cmd[*]}" >>"$commands"
   log "benchmark_app"
   "${cmd[@]}" >"$results/benchmark_app.txt" 2>&1 || log "benchmark_app failed"
   bench xcheck-inproc --in-process "$models/resnet" --plugin_config "$results/benchmark_app_config.json" \
-    --nireq "$nireq" -c "$nireq"
+    --nireq "$nireq" -c "$nireq" --duration "$((duration * 2))"
 fi
 
 uptime >"$results/uptime-after.txt"
 "$py" tools/bench/make_report.py --results "$results" --doc "$doc" \
-  --options "duration=$duration warmup=$warmup concurrency=$concurrency sweep=$levels"
+  --options "duration=$duration warmup=$warmup rounds=$rounds concurrency=$concurrency"
 log "wrote $doc"

@@ -8,6 +8,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import re
 import subprocess
 
@@ -16,12 +17,35 @@ CHART = "performance_concurrency.png"
 
 
 def load_results(results):
+    """label → report. Files `<label>.c<N>.json` (one concurrency level each, run interleaved
+    with the other sides) merge into one report per label; `<label>.r<N>` stay separate rounds."""
     runs = {}
     for name in sorted(os.listdir(results)):
-        if name.endswith(".json") and name != "benchmark_app_config.json":
-            with open(os.path.join(results, name)) as f:
-                runs[name[:-5]] = json.load(f)
+        if not name.endswith(".json") or name == "benchmark_app_config.json":
+            continue
+        with open(os.path.join(results, name)) as f:
+            report = json.load(f)
+        label = name[:-5]
+        level = re.fullmatch(r"(.+)\.c\d+", label)
+        if level:
+            label = level.group(1)
+            if label in runs:
+                runs[label]["runs"] += report["runs"]
+                runs[label]["runs"].sort(key=lambda r: r["concurrency"])
+                continue
+        runs[label] = report
     return runs
+
+
+def rounds(runs, label):
+    """The runs of `label.r1`, `label.r2`, ... in order."""
+    found = []
+    for n in range(1, 10):
+        run = run_at(runs, f"{label}.r{n}")
+        if run is None:
+            break
+        found.append(run)
+    return found
 
 
 def run_at(runs, label, concurrency=None):
@@ -105,13 +129,29 @@ def cpu_us(run, key="server_cpu_s_per_request"):
     return run[key] * 1e6
 
 
+def value_of(runs, label, fn):
+    """fn of the run `label`, or the median of fn over its rounds `label.rN`."""
+    values = [fn(r) for r in rounds(runs, label)]
+    values = [v for v in values if v is not None]
+    if values:
+        return statistics.median(values)
+    return fn(run_at(runs, label))
+
+
+def paired(runs, a, b, fn):
+    """(fn(a.rN), fn(b.rN)) for every round both sides completed: they ran back to back."""
+    pairs = [(fn(x), fn(y)) for x, y in zip(rounds(runs, a), rounds(runs, b))]
+    return [(x, y) for x, y in pairs if x is not None and y is not None]
+
+
+def per_round(pairs, digits, unit, sep=" / "):
+    return "; ".join(f"{x:.{digits}f}{sep}{y:.{digits}f}" for x, y in pairs) + f" {unit}" if pairs else "n/a"
+
+
 def goals_table(runs, concurrency):
-    thr_in = throughput(run_at(runs, "thr-inproc", concurrency))
-    thr_grpc = throughput(run_at(runs, "thr-grpc", concurrency))
-    thr_rest = throughput(run_at(runs, "thr-rest", concurrency))
-    lat_in, lat_grpc, lat_rest = (p50(run_at(runs, k)) for k in ("lat-inproc", "lat-grpc", "lat-rest"))
-    cpu = {k: cpu_us(run_at(runs, "cpu-" + k)) for k in
-           ("grpc", "rest", "rest-json", "tfs-grpc", "echo-grpc", "echo-grpc-hop", "echo-http")}
+    cpu_labels = ("grpc", "rest", "rest-json", "tfs-grpc", "tfs-rest", "echo-grpc", "echo-grpc-hop",
+                  "echo-http")
+    cpu = {k: value_of(runs, "cpu-" + k, cpu_us) for k in cpu_labels}
     # In-process there is no server: the whole bench process (engine plus load loop) is charged.
     cpu["inproc"] = cpu_us(run_at(runs, "cpu-inproc"), "client_cpu_s_per_request")
     rows = []
@@ -120,38 +160,46 @@ def goals_table(runs, concurrency):
         rows.append(f"| {goal} | {measured} | {fmt(value)} | {'≥' if higher else '≤'} {limit} | "
                     f"{verdict(value, limit, higher)} |")
 
-    g = ratio(thr_grpc, thr_in)
-    row(f"ResNet-50 THROUGHPUT, {concurrency} clients: gRPC / in-process throughput",
-        f"{fmt(thr_grpc, 1)} / {fmt(thr_in, 1)} req/s", g, 0.97, True)
-    r = ratio(thr_rest, thr_in)
-    row(f"ResNet-50 THROUGHPUT, {concurrency} clients: REST binary / in-process throughput",
-        f"{fmt(thr_rest, 1)} / {fmt(thr_in, 1)} req/s", r, 0.95, True)
-    d = None if lat_grpc is None or lat_in is None else lat_grpc - lat_in
-    row("ResNet-50 LATENCY, 1 client: gRPC median overhead (ms)",
-        f"p50 {fmt(lat_grpc, 3)} − {fmt(lat_in, 3)} ms", d, 0.3, False)
-    d = None if lat_rest is None or lat_in is None else lat_rest - lat_in
-    row("ResNet-50 LATENCY, 1 client: REST binary median overhead (ms)",
-        f"p50 {fmt(lat_rest, 3)} − {fmt(lat_in, 3)} ms", d, 0.6, False)
-    row("dummy, 8 clients: server CPU per request, gRPC / bare gRPC echo",
-        f"{fmt(cpu['grpc'], 1)} / {fmt(cpu['echo-grpc'], 1)} µs", ratio(cpu["grpc"], cpu["echo-grpc"]), 1.6, False)
-    row("dummy, 8 clients: server CPU per request, REST binary / bare Beast echo",
-        f"{fmt(cpu['rest'], 1)} / {fmt(cpu['echo-http'], 1)} µs", ratio(cpu["rest"], cpu["echo-http"]), 3.0, False)
-    row("dummy, 8 clients: server CPU per request, REST binary / bare gRPC echo (issue 6 wording)",
-        f"{fmt(cpu['rest'], 1)} / {fmt(cpu['echo-grpc'], 1)} µs", ratio(cpu["rest"], cpu["echo-grpc"]), 1.6, False)
-    lines = ["| goal | measured | ratio / value | target | verdict |", "|---|---|---|---|---|"] + rows
+    def ratio_row(goal, a, b, fn, digits, unit, limit, higher):
+        pairs = paired(runs, a, b, fn)
+        value = statistics.median(x / y for x, y in pairs) if pairs else None
+        row(goal, per_round(pairs, digits, unit), value, limit, higher)
+
+    def overhead_row(goal, a, b, limit):
+        pairs = paired(runs, a, b, p50)
+        value = statistics.median(x - y for x, y in pairs) if pairs else None
+        row(goal, "p50 " + per_round(pairs, 1, "ms", " − "), value, limit, False)
+
+    ratio_row(f"ResNet-50 THROUGHPUT, {concurrency} clients: gRPC / in-process throughput",
+              "thr-grpc", "thr-inproc", throughput, 1, "req/s", 0.97, True)
+    ratio_row(f"ResNet-50 THROUGHPUT, {concurrency} clients: REST binary / in-process throughput",
+              "thr-rest", "thr-inproc", throughput, 1, "req/s", 0.95, True)
+    overhead_row("ResNet-50 LATENCY, 1 client: gRPC median overhead (ms)", "lat-grpc", "lat-inproc", 0.3)
+    overhead_row("ResNet-50 LATENCY, 1 client: REST binary median overhead (ms)", "lat-rest", "lat-inproc", 0.6)
+    ratio_row("dummy, 8 clients: server CPU per request, gRPC / bare gRPC echo",
+              "cpu-grpc", "cpu-echo-grpc", cpu_us, 1, "µs", 1.6, False)
+    ratio_row("dummy, 8 clients: server CPU per request, REST binary / bare Beast echo",
+              "cpu-rest", "cpu-echo-http", cpu_us, 1, "µs", 3.0, False)
+    ratio_row("dummy, 8 clients: server CPU per request, REST binary / bare gRPC echo (issue 6 wording)",
+              "cpu-rest", "cpu-echo-grpc", cpu_us, 1, "µs", 1.6, False)
+    lines = ["Each ratio is the median of the per-round ratios; a round runs the sides back to back "
+             "(values listed per round as server / reference).", "",
+             "| goal | per round | ratio / value | target | verdict |", "|---|---|---|---|---|"] + rows
     lines.append("")
-    lines.append("Server CPU per request, dummy model, 8 clients (µs, from `/proc/<pid>/stat`):")
+    lines.append("Server CPU per request, dummy model, 8 clients (µs, from `/proc/<pid>/stat`; medians "
+                 "over the rounds where there are rounds):")
     lines.append("")
     lines.append("| server | protocol | CPU µs / request | × gRPC echo | × HTTP echo | throughput req/s |")
     lines.append("|---|---|---|---|---|---|")
     names = [("mserve", "KServe gRPC", "grpc"), ("mserve", "KServe REST binary", "rest"),
              ("mserve", "KServe REST JSON", "rest-json"), ("mserve", "TFS gRPC", "tfs-grpc"),
+             ("mserve", "TFS REST (JSON)", "tfs-rest"),
              ("bare gRPC echo (callback API)", "KServe gRPC", "echo-grpc"),
              ("bare gRPC echo, Finish from a 2-thread pool (one hand-off)", "KServe gRPC", "echo-grpc-hop"),
              ("bare Beast keep-alive echo", "HTTP/1.1 binary body", "echo-http"),
              ("in-process engine, no transport (bench process CPU)", "—", "inproc")]
     for server, protocol, key in names:
-        run = run_at(runs, "cpu-" + key)
+        run = run_at(runs, "cpu-" + key) or (rounds(runs, "cpu-" + key) or [None])[0]
         lines.append(f"| {server} | {protocol} | {fmt(cpu[key], 1)} | {fmt(ratio(cpu[key], cpu['echo-grpc']))} | "
                      f"{fmt(ratio(cpu[key], cpu['echo-http']))} | {fmt(throughput(run), 0)} |")
     lines.append("")
@@ -173,17 +221,17 @@ def goals_table(runs, concurrency):
 
 
 def noise_note(runs, concurrency):
-    first = throughput(run_at(runs, "thr-inproc", concurrency))
-    again = throughput(run_at(runs, "thr-inproc-again", concurrency))
-    if first is None or again is None:
+    values = [throughput(r) for r in rounds(runs, "thr-inproc")]
+    values = [v for v in values if v]
+    if len(values) < 2:
         return ""
-    return (f"Noise check: the in-process reference at {concurrency} clients gave {first:.1f} req/s "
-            f"before the server runs and {again:.1f} req/s after them (ratio {again / first:.2f}); "
-            "differences smaller than that are within this machine's drift.")
+    return (f"Noise check: the in-process reference alone gave {min(values):.1f} to {max(values):.1f} "
+            f"req/s over the {len(values)} rounds at {concurrency} clients (max/min "
+            f"{max(values) / min(values):.2f}): that is this machine's drift during the run.")
 
 
 def sweep_table(runs):
-    labels = [("thr-inproc", "in-process"), ("thr-grpc", "gRPC"), ("thr-rest", "REST binary")]
+    labels = [("sweep-inproc", "in-process"), ("sweep-grpc", "gRPC"), ("sweep-rest", "REST binary")]
     levels = sorted({r["concurrency"] for k, _ in labels if k in runs for r in runs[k]["runs"]})
     lines = ["| clients | " + " | ".join(f"{n} req/s | {n} p50 / p99 ms" for _, n in labels) +
              " | gRPC / in-process | REST / in-process |",
@@ -194,9 +242,9 @@ def sweep_table(runs):
             run = run_at(runs, key, level)
             cells.append(fmt(throughput(run), 1))
             cells.append("n/a" if not run else f"{run['latency_ms']['p50']:.1f} / {run['latency_ms']['p99']:.1f}")
-        base = throughput(run_at(runs, "thr-inproc", level))
-        cells.append(fmt(ratio(throughput(run_at(runs, "thr-grpc", level)), base)))
-        cells.append(fmt(ratio(throughput(run_at(runs, "thr-rest", level)), base)))
+        base = throughput(run_at(runs, "sweep-inproc", level))
+        cells.append(fmt(ratio(throughput(run_at(runs, "sweep-grpc", level)), base)))
+        cells.append(fmt(ratio(throughput(run_at(runs, "sweep-rest", level)), base)))
         lines.append(f"| {level} | " + " | ".join(cells) + " |")
     return "\n".join(lines), levels
 
@@ -208,8 +256,10 @@ def chart(runs, path):
         import matplotlib.pyplot as plt
     except ImportError:
         return False
+    if not any(key in runs for key in ("sweep-inproc", "sweep-grpc", "sweep-rest")):
+        return False
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for key, name in (("thr-inproc", "in-process"), ("thr-grpc", "mserve gRPC"), ("thr-rest", "mserve REST binary")):
+    for key, name in (("sweep-inproc", "in-process"), ("sweep-grpc", "mserve gRPC"), ("sweep-rest", "mserve REST binary")):
         if key not in runs:
             continue
         points = sorted(runs[key]["runs"], key=lambda r: r["concurrency"])
@@ -229,7 +279,7 @@ def chart(runs, path):
 
 KNOBS = [
     ("knob-latency", "PERFORMANCE_HINT=LATENCY", "gRPC"),
-    ("thr-grpc", "PERFORMANCE_HINT=THROUGHPUT (baseline)", "gRPC"),
+    ("thr-grpc", "PERFORMANCE_HINT=THROUGHPUT (baseline; median of the rounds)", "gRPC"),
     ("knob-streams1", "NUM_STREAMS=1", "gRPC"),
     ("knob-streams2", "NUM_STREAMS=2", "gRPC"),
     ("knob-pinning-on", "THROUGHPUT, ENABLE_CPU_PINNING=true", "gRPC"),
@@ -238,21 +288,27 @@ KNOBS = [
     ("knob-nireq1", "NUM_STREAMS=2, --nireq 1 (below streams)", "gRPC"),
     ("knob-streams2", "NUM_STREAMS=2, nireq auto (at streams)", "gRPC"),
     ("knob-nireq4", "NUM_STREAMS=2, --nireq 4 (above streams)", "gRPC"),
-    ("thr-rest", "THROUGHPUT, REST binary body", "REST binary"),
+    ("thr-rest", "THROUGHPUT, REST binary body (median of the rounds)", "REST binary"),
     ("knob-rest-json", "THROUGHPUT, REST JSON body", "REST JSON"),
     ("knob-rest-jpeg", "THROUGHPUT, REST binary, 224×224 JPEG as BYTES", "REST binary"),
     ("knob-grpc-jpeg", "THROUGHPUT, gRPC, 224×224 JPEG as BYTES", "gRPC"),
     ("knob-tfs-grpc", "THROUGHPUT, TF Serving Predict (tensor_content)", "TFS gRPC"),
+    ("knob-tfs-rest", "THROUGHPUT, TF Serving REST predict (columnar JSON)", "TFS REST"),
     ("knob-metrics", "THROUGHPUT, --metrics_enable", "gRPC"),
 ]
 
 
 def knobs_table(runs, concurrency, results):
-    base = throughput(run_at(runs, "thr-grpc", concurrency))
+    base = value_of(runs, "thr-grpc", throughput)
     lines = ["| configuration | protocol | req/s | × THROUGHPUT gRPC | p50 ms | p99 ms | errors |",
              "|---|---|---|---|---|---|---|"]
     for label, name, protocol in KNOBS:
         run = run_at(runs, label, concurrency) or run_at(runs, label)
+        if not run and rounds(runs, label):  # medians over the rounds
+            run = {"throughput_rps": value_of(runs, label, throughput),
+                   "latency_ms": {"p50": value_of(runs, label, p50),
+                                  "p99": value_of(runs, label, lambda r: r["latency_ms"]["p99"])},
+                   "errors": sum(r["errors"] for r in rounds(runs, label))}
         if not run:
             why = "not run"
             log = read(os.path.join(results, f"server-{label.replace('knob-', '')}.log"))
@@ -297,7 +353,7 @@ def effective_properties(results):
         found = re.search(r"number of OpenVINO streams: (\S+), nireq: (\d+)", log)
         if found:
             out.append(f"`{name}` server: {found.group(1)} streams, nireq {found.group(2)}")
-    inproc = load_results(results).get("thr-inproc")
+    inproc = load_results(results).get("thr-inproc.r1")
     if inproc:
         props = ", ".join(f"{k} {v}" for k, v in inproc["properties"].items())
         out.append(f"in-process THROUGHPUT: {props}")
@@ -323,7 +379,7 @@ def main():
     parts = [
         "# Performance",
         "",
-        f"Generated by `tools/bench/compare.sh {' '.join('--' + k + ' ' + v for k, v in options.items() if k in ('duration', 'warmup', 'concurrency'))}` "
+        f"Generated by `tools/bench/compare.sh {' '.join('--' + k + ' ' + v for k, v in options.items() if k in ('duration', 'warmup', 'rounds', 'concurrency'))}` "
         f"on {now}. Every figure below was measured in that one invocation, side by side on the same "
         "machine; re-run the script to reproduce the tables (about five minutes). Absolute numbers "
         "depend on the machine and its load; the ratios are the point (DESIGN.md §5).",

@@ -7,7 +7,9 @@
 
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include "api/tfs/tfs_base64.hpp"
 #include "api/tfs/tfs_datatype.hpp"
@@ -146,6 +148,13 @@ util::StatusOr<std::vector<TensorSpec>> kfsSpecs(const rapidjson::Value& list) {
   return specs;
 }
 
+// `object[key]`, or null when `object` is not an object or has no such member.
+const rapidjson::Value* findMember(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return nullptr;
+  const auto found = object.FindMember(key);
+  return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
 util::StatusOr<std::vector<TensorSpec>> tfsSpecs(const rapidjson::Value& map) {
   std::vector<TensorSpec> specs;
   if (!map.IsObject()) return metadataError("signature inputs/outputs must be objects");
@@ -159,11 +168,16 @@ util::StatusOr<std::vector<TensorSpec>> tfsSpecs(const rapidjson::Value& map) {
     const auto type = api::tfs::fromTfDataType(tf_type);
     if (!type) return metadataError(std::string("unsupported dtype ") + info["dtype"].GetString());
     TensorSpec spec{member.name.GetString(), *type, {}};
-    if (info.HasMember("tensor_shape") && info["tensor_shape"].HasMember("dim")) {
-      for (const auto& dim : info["tensor_shape"]["dim"].GetArray()) {
+    const rapidjson::Value* shape = findMember(info, "tensorShape");
+    if (shape == nullptr) shape = findMember(info, "tensor_shape");
+    const rapidjson::Value* dims = shape ? findMember(*shape, "dim") : nullptr;
+    if (dims != nullptr && dims->IsArray()) {
+      for (const auto& dim : dims->GetArray()) {
         // proto3 JSON writes int64 as a string.
-        const auto& size = dim["size"];
-        spec.dims.push_back(size.IsString() ? std::stoll(size.GetString()) : size.GetInt64());
+        const rapidjson::Value* size = findMember(dim, "size");
+        if (size == nullptr) return metadataError("dimension without size");
+        spec.dims.push_back(size->IsString() ? std::atoll(size->GetString())
+                                             : (size->IsInt64() ? size->GetInt64() : -1));
       }
     }
     specs.push_back(std::move(spec));
@@ -265,20 +279,25 @@ util::StatusOr<ModelSignature> parseTfsMetadata(const std::string& json) {
   if (doc.Parse(json.c_str(), json.size()).HasParseError() || !doc.IsObject()) {
     return metadataError("not JSON: " + json.substr(0, 200));
   }
+  // TF Serving prints protobuf JSON names (signatureDef); snake_case is accepted too.
   const rapidjson::Value* at = &doc;
-  for (const char* key : {"metadata", "signature_def", "signature_def", "serving_default"}) {
-    if (!at->IsObject() || !at->HasMember(key)) {
-      return metadataError(std::string("no ") + key + " in the TF Serving metadata");
+  for (const char* key : {"metadata", "signature_def", "signatureDef", "serving_default"}) {
+    const rapidjson::Value* next = findMember(*at, key);
+    if (next == nullptr && std::string_view(key) == "signatureDef") {
+      next = findMember(*at, "signature_def");
     }
-    at = &(*at)[key];
+    if (next == nullptr)
+      return metadataError(std::string("no ") + key + " in the TF Serving metadata");
+    at = next;
   }
-  if (!at->HasMember("inputs") || !at->HasMember("outputs"))
-    return metadataError("empty signature");
-  auto inputs = tfsSpecs((*at)["inputs"]);
-  if (!inputs.isOk()) return inputs.status();
-  auto outputs = tfsSpecs((*at)["outputs"]);
-  if (!outputs.isOk()) return outputs.status();
-  return ModelSignature{std::move(inputs.value()), std::move(outputs.value())};
+  const rapidjson::Value* inputs = findMember(*at, "inputs");
+  const rapidjson::Value* outputs = findMember(*at, "outputs");
+  if (inputs == nullptr || outputs == nullptr) return metadataError("empty signature");
+  auto input_specs = tfsSpecs(*inputs);
+  if (!input_specs.isOk()) return input_specs.status();
+  auto output_specs = tfsSpecs(*outputs);
+  if (!output_specs.isOk()) return output_specs.status();
+  return ModelSignature{std::move(input_specs.value()), std::move(output_specs.value())};
 }
 
 }  // namespace mserve::bench
