@@ -20,6 +20,7 @@
 #include "engine/core.hpp"
 #include "engine/infer_request_pool.hpp"
 #include "engine/property_list.hpp"
+#include "ir_test_models.hpp"
 #include "util/thread_pool.hpp"
 
 namespace mserve::engine {
@@ -30,36 +31,7 @@ using tensor::Dimension;
 using util::StatusCode;
 
 // OVMS's "dummy": b [1,10] f32 -> a = b + 1, the ones coming from the .bin.
-constexpr char kDummyXml[] = R"(<?xml version="1.0"?>
-<net name="dummy" version="11">
-  <layers>
-    <layer id="0" name="b" type="Parameter" version="opset1">
-      <data shape="1,10" element_type="f32"/>
-      <output><port id="0" precision="FP32" names="b"><dim>1</dim><dim>10</dim></port></output>
-    </layer>
-    <layer id="1" name="ones" type="Const" version="opset1">
-      <data element_type="f32" shape="1,10" offset="0" size="40"/>
-      <output><port id="0" precision="FP32"><dim>1</dim><dim>10</dim></port></output>
-    </layer>
-    <layer id="2" name="add" type="Add" version="opset1">
-      <data auto_broadcast="numpy"/>
-      <input>
-        <port id="0" precision="FP32"><dim>1</dim><dim>10</dim></port>
-        <port id="1" precision="FP32"><dim>1</dim><dim>10</dim></port>
-      </input>
-      <output><port id="2" precision="FP32" names="a"><dim>1</dim><dim>10</dim></port></output>
-    </layer>
-    <layer id="3" name="a/sink_port_0" type="Result" version="opset1">
-      <input><port id="0" precision="FP32"><dim>1</dim><dim>10</dim></port></input>
-    </layer>
-  </layers>
-  <edges>
-    <edge from-layer="0" from-port="0" to-layer="2" to-port="0"/>
-    <edge from-layer="1" from-port="0" to-layer="2" to-port="1"/>
-    <edge from-layer="2" from-port="2" to-layer="3" to-port="0"/>
-  </edges>
-</net>
-)";
+constexpr const char* kDummyXml = test_models::kAddConstantXml;
 
 // One identity per datatype family, with names holding ':' and '/', a dynamic dim and a scalar.
 constexpr char kMultiXml[] = R"(<?xml version="1.0"?>
@@ -187,7 +159,7 @@ class EngineTest : public ::testing::Test {
     char pattern[] = "/tmp/mserve_engine_test_XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
     dir_ = new std::filesystem::path(pattern);
-    writeFile(*dir_ / "dummy.xml", kDummyXml, sizeof(kDummyXml) - 1);
+    writeFile(*dir_ / "dummy.xml", kDummyXml, std::strlen(kDummyXml));
     const std::vector<float> ones(10, 1.0f);
     writeFile(*dir_ / "dummy.bin", ones.data(), ones.size() * sizeof(float));
     writeFile(*dir_ / "multi.xml", kMultiXml, sizeof(kMultiXml) - 1);
