@@ -218,5 +218,5 @@ fi
 
 uptime >"$results/uptime-after.txt"
 "$py" tools/bench/make_report.py --results "$results" --doc "$doc" \
-  --options "duration=$duration warmup=$warmup rounds=$rounds concurrency=$concurrency"
+  --options "duration=$duration warmup=$warmup rounds=$rounds concurrency=$concurrency build=$build"
 log "wrote $doc"
