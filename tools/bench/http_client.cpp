@@ -1,6 +1,11 @@
 #include "http_client.hpp"
 
 namespace mserve::bench {
+namespace {
+
+constexpr size_t kReadRoomBytes = 64 * 1024;
+
+}  // namespace
 
 HttpIo::HttpIo(size_t threads) : work_(asio::make_work_guard(context_)) {
   for (size_t i = 0; i < std::max<size_t>(1, threads); ++i) {
@@ -16,7 +21,11 @@ HttpIo::~HttpIo() {
 
 HttpConnection::HttpConnection(asio::io_context& context,
                                asio::ip::tcp::resolver::results_type endpoints)
-    : stream_(asio::make_strand(context)), endpoints_(std::move(endpoints)) {}
+    : stream_(asio::make_strand(context)), endpoints_(std::move(endpoints)) {
+  // Beast reads at most the buffer's free room (64 KiB at most) per call: without room, a
+  // large response would take hundreds of small reads.
+  buffer_.reserve(kReadRoomBytes);
+}
 
 void HttpConnection::exchange(const HttpRequest& request, Done done) {
   request_ = &request;
