@@ -137,8 +137,11 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
     MSERVE_LOG(util::servingLog(), err, "{}", metrics_registry.status().message());
     return kExitStartFailure;
   }
+  const serving::LoadOptions load_options{
+      .cache_dir_set = cache_on,
+      .inline_inference_limit = std::chrono::microseconds(options.inline_inference_max_us)};
   serving::ModelManager manager(
-      core, {.cache_dir_set = cache_on, .metrics = metrics_registry.value().get()});
+      core, {.load = load_options, .metrics = metrics_registry.value().get()});
   serving::ServingBackend backend(manager, completion);
   backend.setImageLimits({.max_pixels = options.max_image_pixels});
   api::kfs::KfsGrpcService kfs_service(backend);

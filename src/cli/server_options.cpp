@@ -78,6 +78,9 @@ constexpr FlagSpec kFlags[] = {
      "Comma list of metric families to enable"},
     {"max_image_pixels", FlagType::kUint, "PIXELS", "67108864",
      "Largest width x height of a binary input image (checked before decoding)"},
+    {"inline_inference_max_us", FlagType::kUint, "MICROSECONDS", "200",
+     "Models whose inferences take at most this long run them on the receiving thread; "
+     "0 = always hand off to OpenVINO's threads"},
 };
 
 cxxopts::Options buildOptions() {
@@ -149,6 +152,7 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "metrics_enable", o.metrics_enable);
   take(parsed, "metrics_list", o.metrics_list);
   take(parsed, "max_image_pixels", o.max_image_pixels);
+  take(parsed, "inline_inference_max_us", o.inline_inference_max_us);
   return o;
 }
 

@@ -47,6 +47,8 @@ struct ServerOptions {
   std::string metrics_list;
   // Binary image inputs: largest width × height an image header may declare.
   uint32_t max_image_pixels = 1u << 26;
+  // Inference on the receiving thread for light models (engine/inline_policy.hpp).
+  uint32_t inline_inference_max_us = 200;
 };
 
 // What the command line asks for: run, or print and exit with `exit_code`.

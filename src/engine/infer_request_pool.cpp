@@ -93,8 +93,9 @@ struct InferRequest::Callback {
   ov_callback_t callback;
 };
 
-InferRequest::InferRequest(const CompiledModel& model, ov_infer_request* request)
-    : model_(model), request_(request), callback_(std::make_unique<Callback>()) {
+InferRequest::InferRequest(const CompiledModel& model, ov_infer_request* request,
+                           InlinePolicy& policy)
+    : model_(model), request_(request), policy_(policy), callback_(std::make_unique<Callback>()) {
   callback_->callback.callback_func = &InferRequest::onEngineCallback;
   callback_->callback.args = this;
 }
@@ -184,7 +185,10 @@ util::Status InferRequest::setStringInput(size_t index, const tensor::InputTenso
 }
 
 void InferRequest::start(util::Executor& executor, std::function<void(util::Status)> done) {
+  const bool on_callers_stack = std::exchange(handed_to_caller_, false);
+  if (on_callers_stack && policy_.runInline()) return runInline(std::move(done));
   done_ = std::move(done);
+  started_ = Clock::now();
   executor_.store(&executor, std::memory_order_release);
   const ov_status_e status = ov_infer_request_start_async(request_);
   if (status != OK) {
@@ -199,11 +203,24 @@ void InferRequest::start(util::Executor& executor, std::function<void(util::Stat
   }
 }
 
+void InferRequest::runInline(std::function<void(util::Status)> done) {
+  // The synchronous call runs the model on this thread (OpenVINO lends it the stream's context)
+  // and returns the outcome itself; the completion callback is not called for it.
+  const Clock::time_point started = Clock::now();
+  const ov_status_e status = ov_infer_request_infer(request_);
+  policy_.record(Clock::now() - started);
+  done(status == OK ? util::Status::ok()
+                    : ovStatus(status, util::StatusCode::kOvInternalInferenceError,
+                               "inference failed"));  // may release this request
+}
+
 void InferRequest::onEngineCallback(void* self) {
   // Runs on OpenVINO's callback thread (one per compiled model on CPU), before the request
   // counts as finished: ov_infer_request_wait here would block forever. Only hop.
   auto* request = static_cast<InferRequest*>(self);
-  request->executor_.load(std::memory_order_acquire)->post([request] { request->finish(); });
+  util::Executor* executor = request->executor_.load(std::memory_order_acquire);
+  request->policy_.record(Clock::now() - request->started_);
+  executor->post([request] { request->finish(); });
 }
 
 void InferRequest::finish() {
@@ -244,11 +261,11 @@ void InferRequest::releaseTensors() {
 }
 
 util::StatusOr<std::unique_ptr<InferRequestPool>> InferRequestPool::create(
-    const CompiledModel& model, size_t nireq) {
+    const CompiledModel& model, size_t nireq, std::chrono::microseconds inline_limit) {
   if (nireq == 0) {
     return util::Status(util::StatusCode::kInvalidNireq, "nireq must be at least 1");
   }
-  std::unique_ptr<InferRequestPool> pool(new InferRequestPool());
+  std::unique_ptr<InferRequestPool> pool(new InferRequestPool(inline_limit));
   pool->requests_.reserve(nireq);
   pool->idle_.reserve(nireq);
   for (size_t i = 0; i < nireq; ++i) {
@@ -259,7 +276,7 @@ util::StatusOr<std::unique_ptr<InferRequestPool>> InferRequestPool::create(
           status, util::StatusCode::kInternalError,
           "cannot create infer request " + std::to_string(i + 1) + " of " + std::to_string(nireq));
     }
-    std::unique_ptr<InferRequest> request(new InferRequest(model, raw));
+    std::unique_ptr<InferRequest> request(new InferRequest(model, raw, pool->inline_policy_));
     MSERVE_RETURN_IF_ERROR(request->registerCallback());
     pool->idle_.push_back(request.get());
     pool->requests_.push_back(std::move(request));
@@ -281,6 +298,7 @@ void InferRequestPool::acquire(std::function<void(InferRequest&)> waiter) {
     request = idle_.back();
     idle_.pop_back();
   }
+  request->handed_to_caller_ = true;
   waiter(*request);
 }
 
@@ -296,7 +314,14 @@ void InferRequestPool::release(InferRequest& request) {
     next = std::move(waiters_.front());
     waiters_.pop_front();
   }
+  // The waiter runs nested in this call (its completion may release again, nesting deeper):
+  // the depth bounds both the stack and the time this thread spends on other clients.
+  thread_local int inline_hand_overs = 0;
+  const bool inline_ok = inline_hand_overs < kMaxInlineHandOvers && inline_policy_.runInline();
+  request.handed_to_caller_ = inline_ok;
+  if (inline_ok) ++inline_hand_overs;
   next(request);  // outside the lock: the waiter may acquire or release itself
+  if (inline_ok) --inline_hand_overs;
 }
 
 size_t InferRequestPool::idleCount() const {

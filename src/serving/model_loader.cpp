@@ -107,12 +107,12 @@ util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Cor
                                                                const config::ModelConfig& config,
                                                                int64_t version,
                                                                const std::string& version_path,
-                                                               bool cache_dir_set) {
+                                                               const LoadOptions& options) {
   auto model_file = repository::findModelFile(version_path);
   if (!model_file.isOk()) return model_file.status();
   auto mapping = config::readTensorMapping(version_path);
   if (!mapping.isOk()) return mapping.status();
-  auto spec = loadSpec(config, mapping.value(), model_file.value(), cache_dir_set);
+  auto spec = loadSpec(config, mapping.value(), model_file.value(), options.cache_dir_set);
   if (!spec.isOk()) return spec.status();
   MSERVE_LOG(util::modelManagerLog(), info, "Loading model: {}, version: {}, from path: {}",
              config.name, version, model_file.value());
@@ -123,7 +123,8 @@ util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Cor
   if (nireq > kMaxNireq) {
     return Status(StatusCode::kInvalidNireq, "nireq: " + std::to_string(nireq));
   }
-  auto pool = engine::InferRequestPool::create(*compiled.value(), nireq);
+  auto pool =
+      engine::InferRequestPool::create(*compiled.value(), nireq, options.inline_inference_limit);
   if (!pool.isOk()) return pool.status();
   auto loaded = std::make_shared<ModelVersion>(config.name, version, std::move(compiled.value()),
                                                std::move(pool.value()), mapping.value());

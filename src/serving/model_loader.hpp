@@ -4,6 +4,7 @@
 // Thread-safe: the OpenVINO core compiles concurrently.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,12 +20,19 @@ namespace mserve::serving {
 // the supported list and reject the model (PLUGIN_CONFIG_UNSUPPORTED_KEY).
 util::Status checkPluginKeys(const engine::Core& core, const config::ModelConfig& config);
 
-// `cache_dir_set`: --cache_dir is in effect core-wide; a model with an `auto` shape or batch and
-// no allow_cache then compiles with CACHE_DIR "" (OVMS's rule).
+// Server-wide settings that shape how every version loads.
+struct LoadOptions {
+  // --cache_dir is in effect core-wide; a model with an `auto` shape or batch and no
+  // allow_cache then compiles with CACHE_DIR "" (OVMS's rule).
+  bool cache_dir_set = false;
+  // --inline_inference_max_us: see engine::InlinePolicy; zero keeps inference asynchronous.
+  std::chrono::microseconds inline_inference_limit{0};
+};
+
 util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Core& core,
                                                                const config::ModelConfig& config,
                                                                int64_t version,
                                                                const std::string& version_path,
-                                                               bool cache_dir_set);
+                                                               const LoadOptions& options);
 
 }  // namespace mserve::serving

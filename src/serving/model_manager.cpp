@@ -156,7 +156,7 @@ util::StatusOr<std::shared_ptr<ModelVersion>> ModelManager::loadOne(
   }
   if (!plugin_check) plugin_check = checkPluginKeys(*core_, config);
   if (!plugin_check->isOk()) return *plugin_check;
-  auto loaded = loadModelVersion(*core_, config, version, path, options_.cache_dir_set);
+  auto loaded = loadModelVersion(*core_, config, version, path, options_.load);
   if (loaded.isOk() && options_.metrics != nullptr) {
     loaded.value()->attachMetrics(options_.metrics->addModelVersion(config.name, version));
   }

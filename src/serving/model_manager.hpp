@@ -24,6 +24,7 @@
 #include "engine/core.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "serving/model.hpp"
+#include "serving/model_loader.hpp"
 #include "serving/model_version.hpp"
 #include "serving/version_status.hpp"
 #include "util/status.hpp"
@@ -40,7 +41,7 @@ struct ReloadResult {
 class ModelManager {
  public:
   struct Options {
-    bool cache_dir_set = false;  // --cache_dir is in effect (see loadModelVersion)
+    LoadOptions load;  // applied to every version
     metrics::MetricsRegistry* metrics = nullptr;  // series for every loaded version; may be null
   };
 

@@ -131,10 +131,11 @@ void predict(kfs::KfsBackend& backend, const TfsRestOptions& options, HttpReques
   context->request.interface = metrics::Interface::kRest;
   context->request.model_name = std::move(target->model);
   context->request.model_version = target->version;
+  context->request.completion = request.executor;  // complete on the connection: one hop
   std::shared_ptr<const tensor::InferenceRequest> shared(context, &context->request);
   backend.infer(std::move(shared), [context, respond](const Status& result,
                                                       const tensor::InferenceResponse* response) {
-    // Encoded here, on the completion thread: the response's views die with this call.
+    // Encoded here, on the connection's thread: the response's views die with this call.
     respond(predictResponse(result, response, context->format));
   });
 }
