@@ -1,5 +1,5 @@
 """Many concurrent KServe gRPC clients against a small infer-request pool: every answer belongs
-to its own request."""
+to its own request, whether inference runs inline or on OpenVINO's threads."""
 import functools
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,9 +17,12 @@ REQUESTS_PER_CLIENT = 50
 OWN_CONNECTION = [("grpc.use_local_subchannel_pool", 1)]
 
 
-@pytest.fixture(scope="module")
-def dummy_nireq2_server(models_dir, log_dir):
-    args = model_args("dummy", models_dir, F32, extra=["--nireq", "2"])
+# Both execution paths: light models infer on the receiving thread by default (and a release
+# serves queued waiters there), `--inline_inference_max_us 0` hands every inference to OpenVINO.
+@pytest.fixture(scope="module", params=[[], ["--inline_inference_max_us", "0"]],
+                ids=["inline", "always-async"])
+def dummy_nireq2_server(request, models_dir, log_dir):
+    args = model_args("dummy", models_dir, F32, extra=["--nireq", "2"] + request.param)
     with running_server(args, log_dir) as server:
         yield server
 

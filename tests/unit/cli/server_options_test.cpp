@@ -149,6 +149,7 @@ TEST(ServerOptionsTest, DefaultsMatchOvms) {
   EXPECT_EQ(o.cache_dir, "");
   EXPECT_FALSE(o.metrics_enable);
   EXPECT_EQ(o.metrics_list, "");
+  EXPECT_EQ(o.inline_inference_max_us, 200u);  // mserve's own
 }
 
 TEST(ServerOptionsTest, EveryFlagIsParsed) {
@@ -189,7 +190,9 @@ TEST(ServerOptionsTest, EveryFlagIsParsed) {
                                        "/tmp/cache",
                                        "--metrics_enable",
                                        "--metrics_list",
-                                       "ovms_requests_success"});
+                                       "ovms_requests_success",
+                                       "--inline_inference_max_us",
+                                       "0"});
   ASSERT_TRUE(result.options.has_value()) << result.error;
   const ServerOptions& o = *result.options;
   EXPECT_EQ(o.port, 9000u);
@@ -214,6 +217,7 @@ TEST(ServerOptionsTest, EveryFlagIsParsed) {
   EXPECT_EQ(o.cache_dir, "/tmp/cache");
   EXPECT_TRUE(o.metrics_enable);
   EXPECT_EQ(o.metrics_list, "ovms_requests_success");
+  EXPECT_EQ(o.inline_inference_max_us, 0u);
 }
 
 TEST(ServerOptionsTest, ConfigPathModeParses) {
