@@ -7,11 +7,15 @@
 # ratios), which a drifting machine affects alike.
 #
 #   tools/bench/compare.sh [--duration S] [--warmup S] [--rounds N] [--concurrency N]
-#                          [--sweep 1,2,4,8] [--skip-knobs] [--skip-sweep]
+#                          [--cpu-rate R] [--sweep 1,2,4,8] [--skip-knobs] [--skip-sweep]
 #                          [--skip-benchmark-app] [--build DIR] [--results DIR] [--doc PATH]
 #
+# --cpu-rate: the fixed request rate (open loop, 8 clients) at which the tiny model's CPU per
+# request is compared with the echo floors: the same load on every side, so that no side's
+# figure benefits from batching more requests per wake-up than another's.
+#
 # Needs build/release/{mserve,mserve-bench,mserve-bench-grpc-echo,mserve-bench-http-echo}
-# (scripts/build) and .venv (scripts/setup). Ports: $BENCH_PORT_BASE (default 29100) to +7.
+# (scripts/build) and .venv (scripts/setup). Ports: $BENCH_PORT_BASE (default 29100) to +8.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -20,6 +24,7 @@ duration=4
 warmup=1
 rounds=3
 concurrency=4  # THROUGHPUT runs: requests in flight (>= nireq keeps every infer request busy)
+cpu_rate=4000  # requests/s: well below the slowest side's closed-loop maximum on 2 cores
 sweep=1,2,4,8
 knobs=1
 run_sweep=1
@@ -33,6 +38,7 @@ while (($#)); do
     --warmup) warmup=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --concurrency) concurrency=$2; shift ;;
+    --cpu-rate) cpu_rate=$2; shift ;;
     --sweep) sweep=$2; shift ;;
     --skip-knobs) knobs=0 ;;
     --skip-sweep) run_sweep=0 ;;
@@ -51,6 +57,8 @@ models=build/models
 base=${BENCH_PORT_BASE:-29100}
 grpc_port=$base rest_port=$((base + 1))
 echo_grpc_port=$((base + 2)) echo_hop_port=$((base + 3)) echo_http_port=$((base + 4))
+async_grpc_port=$((base + 5)) async_rest_port=$((base + 6))
+nireq8_grpc_port=$((base + 7)) nireq8_rest_port=$((base + 8))
 for binary in mserve mserve-bench mserve-bench-grpc-echo mserve-bench-http-echo; do
   [ -x "$build/$binary" ] || { echo "compare.sh: $build/$binary missing (scripts/build)" >&2; exit 1; }
 done
@@ -160,20 +168,41 @@ done
 stop_servers
 
 # --- dummy, 8 clients: server CPU per request vs the transport floors, all servers up at once ---
-start_server dummy "$build/mserve" --model_name dummy --model_path "$models/dummy" \
-  --port "$grpc_port" --rest_port "$rest_port" --file_system_poll_wait_seconds 0 \
-  --plugin_config "$lat_config"
+dummy_server() {  # LABEL GRPC_PORT REST_PORT [mserve flags...]
+  local label=$1 grpc=$2 rest=$3; shift 3
+  start_server "$label" "$build/mserve" --model_name dummy --model_path "$models/dummy" \
+    --port "$grpc" --rest_port "$rest" --file_system_poll_wait_seconds 0 \
+    --plugin_config "$lat_config" "$@"
+}
+dummy_server dummy "$grpc_port" "$rest_port"
+# Every inference handed to OpenVINO's threads (the path before inline inference), and a pool
+# as large as the client count (so that requests rarely queue for an infer request).
+dummy_server dummy-async "$async_grpc_port" "$async_rest_port" --inline_inference_max_us 0
+dummy_server dummy-nireq8 "$nireq8_grpc_port" "$nireq8_rest_port" --nireq 8
 start_server echo-grpc "$build/mserve-bench-grpc-echo" "$echo_grpc_port"
 # The same floor finishing each call from a 2-thread pool: what one hand-off costs here.
 start_server echo-grpc-hop "$build/mserve-bench-grpc-echo" "$echo_hop_port" 0.0.0.0 pool
 start_server echo-http "$build/mserve-bench-http-echo" "$echo_http_port" 2
 dummy=(-m dummy -c 8)
+rated=(-m dummy -c 8 --rate "$cpu_rate")
+rest=(--protocol kfs-rest-binary)
 for round in $(seq 1 "$rounds"); do
+  # Same load on both sides (the goal rows), then each side as fast as it goes (closed loop).
+  bench "rate-echo-grpc.r$round" "${rated[@]}" --address "localhost:$echo_grpc_port" "$(cpu_of echo-grpc)"
+  bench "rate-grpc.r$round" "${rated[@]}" --address "localhost:$grpc_port" "$(cpu_of dummy)"
+  bench "rate-grpc-async.r$round" "${rated[@]}" --address "localhost:$async_grpc_port" "$(cpu_of dummy-async)"
+  bench "rate-echo-http.r$round" "${rated[@]}" "${rest[@]}" --address "localhost:$echo_http_port" "$(cpu_of echo-http)"
+  bench "rate-rest.r$round" "${rated[@]}" "${rest[@]}" --address "localhost:$rest_port" "$(cpu_of dummy)"
+  bench "rate-rest-async.r$round" "${rated[@]}" "${rest[@]}" --address "localhost:$async_rest_port" "$(cpu_of dummy-async)"
   bench "cpu-echo-grpc.r$round" "${dummy[@]}" --address "localhost:$echo_grpc_port" "$(cpu_of echo-grpc)"
   bench "cpu-grpc.r$round" "${dummy[@]}" --address "localhost:$grpc_port" "$(cpu_of dummy)"
-  bench "cpu-echo-http.r$round" "${dummy[@]}" --protocol kfs-rest-binary --address "localhost:$echo_http_port" "$(cpu_of echo-http)"
-  bench "cpu-rest.r$round" "${dummy[@]}" --protocol kfs-rest-binary --address "localhost:$rest_port" "$(cpu_of dummy)"
+  bench "cpu-echo-http.r$round" "${dummy[@]}" "${rest[@]}" --address "localhost:$echo_http_port" "$(cpu_of echo-http)"
+  bench "cpu-rest.r$round" "${dummy[@]}" "${rest[@]}" --address "localhost:$rest_port" "$(cpu_of dummy)"
 done
+bench cpu-grpc-async "${dummy[@]}" --address "localhost:$async_grpc_port" "$(cpu_of dummy-async)"
+bench cpu-rest-async "${dummy[@]}" "${rest[@]}" --address "localhost:$async_rest_port" "$(cpu_of dummy-async)"
+bench cpu-grpc-nireq8 "${dummy[@]}" --address "localhost:$nireq8_grpc_port" "$(cpu_of dummy-nireq8)"
+bench cpu-rest-nireq8 "${dummy[@]}" "${rest[@]}" --address "localhost:$nireq8_rest_port" "$(cpu_of dummy-nireq8)"
 bench cpu-echo-grpc-hop "${dummy[@]}" --address "localhost:$echo_hop_port" "$(cpu_of echo-grpc-hop)"
 bench cpu-rest-json "${dummy[@]}" --protocol kfs-rest-json --address "localhost:$rest_port" "$(cpu_of dummy)"
 bench cpu-tfs-grpc "${dummy[@]}" --protocol tfs-grpc --address "localhost:$grpc_port" "$(cpu_of dummy)"
@@ -218,5 +247,5 @@ fi
 
 uptime >"$results/uptime-after.txt"
 "$py" tools/bench/make_report.py --results "$results" --doc "$doc" \
-  --options "duration=$duration warmup=$warmup rounds=$rounds concurrency=$concurrency build=$build"
+  --options "duration=$duration warmup=$warmup rounds=$rounds concurrency=$concurrency cpu-rate=$cpu_rate build=$build"
 log "wrote $doc"

@@ -148,12 +148,7 @@ def per_round(pairs, digits, unit, sep=" / "):
     return "; ".join(f"{x:.{digits}f}{sep}{y:.{digits}f}" for x, y in pairs) + f" {unit}" if pairs else "n/a"
 
 
-def goals_table(runs, concurrency):
-    cpu_labels = ("grpc", "rest", "rest-json", "tfs-grpc", "tfs-rest", "echo-grpc", "echo-grpc-hop",
-                  "echo-http")
-    cpu = {k: value_of(runs, "cpu-" + k, cpu_us) for k in cpu_labels}
-    # In-process there is no server: the whole bench process (engine plus load loop) is charged.
-    cpu["inproc"] = cpu_us(run_at(runs, "cpu-inproc"), "client_cpu_s_per_request")
+def goals_table(runs, concurrency, cpu_rate):
     rows = []
 
     def row(goal, measured, value, limit, higher):
@@ -176,32 +171,55 @@ def goals_table(runs, concurrency):
               "thr-rest", "thr-inproc", throughput, 1, "req/s", 0.95, True)
     overhead_row("ResNet-50 LATENCY, 1 client: gRPC median overhead (ms)", "lat-grpc", "lat-inproc", 0.3)
     overhead_row("ResNet-50 LATENCY, 1 client: REST binary median overhead (ms)", "lat-rest", "lat-inproc", 0.6)
-    ratio_row("dummy, 8 clients: server CPU per request, gRPC / bare gRPC echo",
+    load = f"dummy, 8 clients, {cpu_rate} req/s on each side"
+    ratio_row(f"{load}: server CPU per request, gRPC / bare gRPC echo",
+              "rate-grpc", "rate-echo-grpc", cpu_us, 1, "µs", 1.6, False)
+    ratio_row(f"{load}: server CPU per request, REST binary / bare Beast echo",
+              "rate-rest", "rate-echo-http", cpu_us, 1, "µs", 3.0, False)
+    ratio_row(f"{load}: server CPU per request, REST binary / bare gRPC echo (issue 6 wording)",
+              "rate-rest", "rate-echo-grpc", cpu_us, 1, "µs", 1.6, False)
+    closed = "dummy, 8 clients, closed loop (each side at its own top rate)"
+    ratio_row(f"{closed}: server CPU per request, gRPC / bare gRPC echo",
               "cpu-grpc", "cpu-echo-grpc", cpu_us, 1, "µs", 1.6, False)
-    ratio_row("dummy, 8 clients: server CPU per request, REST binary / bare Beast echo",
+    ratio_row(f"{closed}: server CPU per request, REST binary / bare Beast echo",
               "cpu-rest", "cpu-echo-http", cpu_us, 1, "µs", 3.0, False)
-    ratio_row("dummy, 8 clients: server CPU per request, REST binary / bare gRPC echo (issue 6 wording)",
-              "cpu-rest", "cpu-echo-grpc", cpu_us, 1, "µs", 1.6, False)
     lines = ["Each ratio is the median of the per-round ratios; a round runs the sides back to back "
-             "(values listed per round as server / reference).", "",
+             "(values listed per round as server / reference). CPU per request is compared at the "
+             "same request rate on both sides (the goal rows) and, for reference, closed loop, where "
+             "each side runs as fast as it can and a faster side batches more requests per wake-up "
+             "(see *Reading these numbers*).", "",
              "| goal | per round | ratio / value | target | verdict |", "|---|---|---|---|---|"] + rows
     lines.append("")
-    lines.append("Server CPU per request, dummy model, 8 clients (µs, from `/proc/<pid>/stat`; medians "
-                 "over the rounds where there are rounds):")
+    lines.append(f"Server CPU per request, dummy model, 8 clients (µs, from `/proc/<pid>/stat`; medians "
+                 f"over the rounds where there are rounds), at {cpu_rate} req/s and closed loop:")
     lines.append("")
-    lines.append("| server | protocol | CPU µs / request | × gRPC echo | × HTTP echo | throughput req/s |")
-    lines.append("|---|---|---|---|---|---|")
-    names = [("mserve", "KServe gRPC", "grpc"), ("mserve", "KServe REST binary", "rest"),
-             ("mserve", "KServe REST JSON", "rest-json"), ("mserve", "TFS gRPC", "tfs-grpc"),
-             ("mserve", "TFS REST (JSON)", "tfs-rest"),
-             ("bare gRPC echo (callback API)", "KServe gRPC", "echo-grpc"),
-             ("bare gRPC echo, Finish from a 2-thread pool (one hand-off)", "KServe gRPC", "echo-grpc-hop"),
-             ("bare Beast keep-alive echo", "HTTP/1.1 binary body", "echo-http"),
-             ("in-process engine, no transport (bench process CPU)", "—", "inproc")]
-    for server, protocol, key in names:
+    lines.append(f"| server | protocol | CPU µs / request at {cpu_rate} req/s | × echo | "
+                 "CPU µs / request, closed loop | × echo | closed-loop req/s |")
+    lines.append("|---|---|---|---|---|---|---|")
+    names = [("mserve", "KServe gRPC", "grpc", "echo-grpc"),
+             ("mserve, `--inline_inference_max_us 0` (every inference handed off)", "KServe gRPC",
+              "grpc-async", "echo-grpc"),
+             ("mserve, `--nireq 8`", "KServe gRPC", "grpc-nireq8", "echo-grpc"),
+             ("mserve", "KServe REST binary", "rest", "echo-http"),
+             ("mserve, `--inline_inference_max_us 0`", "KServe REST binary", "rest-async", "echo-http"),
+             ("mserve, `--nireq 8`", "KServe REST binary", "rest-nireq8", "echo-http"),
+             ("mserve", "KServe REST JSON", "rest-json", "echo-http"),
+             ("mserve", "TFS gRPC", "tfs-grpc", "echo-grpc"),
+             ("mserve", "TFS REST (JSON)", "tfs-rest", "echo-http"),
+             ("bare gRPC echo (callback API)", "KServe gRPC", "echo-grpc", "echo-grpc"),
+             ("bare gRPC echo, Finish from a 2-thread pool (one hand-off)", "KServe gRPC",
+              "echo-grpc-hop", "echo-grpc"),
+             ("bare Beast keep-alive echo", "HTTP/1.1 binary body", "echo-http", "echo-http"),
+             ("in-process engine, async, no transport (bench process CPU)", "—", "inproc", "echo-grpc")]
+    closed_cpu = {key: value_of(runs, "cpu-" + key, cpu_us) for _, _, key, _ in names}
+    # In-process there is no server: the whole bench process (engine plus load loop) is charged.
+    closed_cpu["inproc"] = cpu_us(run_at(runs, "cpu-inproc"), "client_cpu_s_per_request")
+    rated_cpu = {key: value_of(runs, "rate-" + key, cpu_us) for _, _, key, _ in names}
+    for server, protocol, key, floor in names:
         run = run_at(runs, "cpu-" + key) or (rounds(runs, "cpu-" + key) or [None])[0]
-        lines.append(f"| {server} | {protocol} | {fmt(cpu[key], 1)} | {fmt(ratio(cpu[key], cpu['echo-grpc']))} | "
-                     f"{fmt(ratio(cpu[key], cpu['echo-http']))} | {fmt(throughput(run), 0)} |")
+        lines.append(f"| {server} | {protocol} | {fmt(rated_cpu[key], 1)} | "
+                     f"{fmt(ratio(rated_cpu[key], rated_cpu[floor]))} | {fmt(closed_cpu[key], 1)} | "
+                     f"{fmt(ratio(closed_cpu[key], closed_cpu[floor]))} | {fmt(throughput(run), 0)} |")
     lines.append("")
     lines.append("One client on the tiny model (`dummy`, LATENCY hint): the transport's own latency.")
     lines.append("")
@@ -382,7 +400,7 @@ def main():
     parts = [
         "# Performance",
         "",
-        f"Generated by `tools/bench/compare.sh {' '.join('--' + k + ' ' + v for k, v in options.items() if k in ('duration', 'warmup', 'rounds', 'concurrency', 'build'))}` "
+        f"Generated by `tools/bench/compare.sh {' '.join('--' + k + ' ' + v for k, v in options.items() if k in ('duration', 'warmup', 'rounds', 'concurrency', 'cpu-rate', 'build'))}` "
         f"on {now}. Every figure below was measured in that one invocation, side by side on the same "
         "machine; re-run the script to reproduce the tables (about five minutes). Absolute numbers "
         "depend on the machine and its load; the ratios are the point (DESIGN.md §5).",
@@ -397,7 +415,7 @@ def main():
         "",
         "## Goals (DESIGN.md §5)",
         "",
-        goals_table(runs, concurrency),
+        goals_table(runs, concurrency, int(options.get("cpu-rate", 4000))),
         "",
         noise_note(runs, concurrency),
         "",
