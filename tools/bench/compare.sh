@@ -7,9 +7,13 @@
 # ratios), which a drifting machine affects alike.
 #
 #   tools/bench/compare.sh [--duration S] [--warmup S] [--rounds N] [--concurrency N]
-#                          [--cpu-rate R] [--sweep 1,2,4,8] [--skip-knobs] [--skip-sweep]
+#                          [--cpu-rate R] [--latency-rounds N] [--sweep 1,2,4,8] [--skip-knobs]
+#                          [--skip-sweep]
 #                          [--skip-benchmark-app] [--build DIR] [--results DIR] [--doc PATH]
 #
+# --latency-rounds: the one-client ResNet LATENCY comparison runs this many short rounds (3 s
+# each side, back to back): its median overhead is a fraction of a millisecond on ~40 ms
+# inferences that drift by milliseconds between runs, so it needs many tightly paired rounds.
 # --cpu-rate: the fixed request rate (open loop, 8 clients) at which the tiny model's CPU per
 # request is compared with the echo floors: the same load on every side, so that no side's
 # figure benefits from batching more requests per wake-up than another's.
@@ -25,6 +29,7 @@ warmup=1
 rounds=3
 concurrency=4  # THROUGHPUT runs: requests in flight (>= nireq keeps every infer request busy)
 cpu_rate=4000  # requests/s: well below the slowest side's closed-loop maximum on 2 cores
+latency_rounds=9
 sweep=1,2,4,8
 knobs=1
 run_sweep=1
@@ -39,6 +44,7 @@ while (($#)); do
     --rounds) rounds=$2; shift ;;
     --concurrency) concurrency=$2; shift ;;
     --cpu-rate) cpu_rate=$2; shift ;;
+    --latency-rounds) latency_rounds=$2; shift ;;
     --sweep) sweep=$2; shift ;;
     --skip-knobs) knobs=0 ;;
     --skip-sweep) run_sweep=0 ;;
@@ -126,12 +132,7 @@ cpu_of() { echo "--server_pid=${pids[$1]}"; }  # charge server LABEL's CPU to th
 uptime >"$results/uptime-before.txt"
 log "models"
 "$py" tools/make_models.py "$models" >/dev/null
-"$py" - "$results/cat.jpg" <<'EOF'
-import sys, cv2, numpy as np
-rng = np.random.default_rng(7)
-image = cv2.GaussianBlur(rng.integers(0, 256, (224, 224, 3), dtype=np.uint8), (9, 9), 3)
-cv2.imwrite(sys.argv[1], image, [cv2.IMWRITE_JPEG_QUALITY, 90])
-EOF
+"$py" tools/bench/test_image.py "$results/cat.jpg"
 
 # --- ResNet THROUGHPUT: in-process vs gRPC vs REST binary -------------------------------------
 # An idle server costs nothing, so the reference runs beside it, back to back with the others.
@@ -159,10 +160,11 @@ stop_servers
 
 # --- ResNet LATENCY, one client ---------------------------------------------------------------
 mserve_resnet lat "$lat_config"
-for round in $(seq 1 "$rounds"); do
-  bench "lat-inproc.r$round" --in-process "$models/resnet" --plugin_config "$lat_config" -c 1
-  bench "lat-grpc.r$round" -m resnet -c 1 --address "localhost:$grpc_port"
-  bench "lat-rest.r$round" -m resnet -c 1 --protocol kfs-rest-binary --address "localhost:$rest_port"
+short=(--duration 3)
+for round in $(seq 1 "$latency_rounds"); do
+  bench "lat-inproc.r$round" --in-process "$models/resnet" --plugin_config "$lat_config" -c 1 "${short[@]}"
+  bench "lat-grpc.r$round" -m resnet -c 1 --address "localhost:$grpc_port" "${short[@]}"
+  bench "lat-rest.r$round" -m resnet -c 1 --protocol kfs-rest-binary --address "localhost:$rest_port" "${short[@]}"
 done
 [ "$knobs" = 1 ] && bench knob-latency -m resnet -c "$concurrency" --address "localhost:$grpc_port"
 stop_servers
@@ -247,5 +249,5 @@ fi
 
 uptime >"$results/uptime-after.txt"
 "$py" tools/bench/make_report.py --results "$results" --doc "$doc" \
-  --options "duration=$duration warmup=$warmup rounds=$rounds concurrency=$concurrency cpu-rate=$cpu_rate build=$build"
+  --options "duration=$duration warmup=$warmup rounds=$rounds concurrency=$concurrency cpu-rate=$cpu_rate latency-rounds=$latency_rounds build=$build"
 log "wrote $doc"

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "counting_executor.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/core.hpp"
 #include "engine/infer_request_pool.hpp"
@@ -119,28 +120,6 @@ std::string threadName() {
   return name;
 }
 
-// Completion executor that counts hops; its single thread is named so tests can tell it apart.
-// OpenVINO's callback thread may still be inside post() (ThreadPool notifies after unlocking)
-// when the completion already ran and the test ends: the destructor waits for such calls.
-class TestExecutor final : public util::Executor {
- public:
-  ~TestExecutor() override {
-    while (in_post_.load() > 0) std::this_thread::yield();
-  }
-  void post(std::function<void()> task) override {
-    ++in_post_;
-    ++posts_;
-    pool_.post(std::move(task));
-    --in_post_;
-  }
-  int posts() const { return posts_; }
-
- private:
-  std::atomic<int> in_post_{0};
-  std::atomic<int> posts_{0};
-  util::ThreadPool pool_{1, "engine-test"};
-};
-
 template <typename T>
 std::span<const std::byte> bytesOf(const std::vector<T>& values) {
   return std::as_bytes(std::span(values));
@@ -216,7 +195,7 @@ class EngineTest : public ::testing::Test {
 
   static std::filesystem::path* dir_;
   static std::shared_ptr<Core>* core_;
-  TestExecutor executor_;
+  CountingExecutor executor_{"engine-test"};
 };
 
 std::filesystem::path* EngineTest::dir_ = nullptr;

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "counting_executor.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/core.hpp"
 #include "engine/infer_request_pool.hpp"
@@ -53,26 +54,6 @@ TEST(InlinePolicyTest, ZeroLimitNeverInlines) {
   EXPECT_FALSE(policy.runInline());
 }
 
-// Counts hops to its one thread, as the completion pools of the server do.
-class CountingExecutor final : public util::Executor {
- public:
-  ~CountingExecutor() override {
-    while (in_post_.load() > 0) std::this_thread::yield();  // OpenVINO's thread may be in post()
-  }
-  void post(std::function<void()> task) override {
-    ++in_post_;
-    ++posts_;
-    pool_.post(std::move(task));
-    --in_post_;
-  }
-  int posts() const { return posts_; }
-
- private:
-  std::atomic<int> in_post_{0};
-  std::atomic<int> posts_{0};
-  util::ThreadPool pool_{1, "inline-test"};
-};
-
 class InlineInferenceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -102,6 +83,16 @@ class InlineInferenceTest : public ::testing::Test {
     bool completed_before_start_returned = false;
   };
 
+  // What a completion sees, read before the request is released.
+  static Outcome observe(InferRequest& slot, const util::Status& status) {
+    Outcome outcome;
+    const auto out = slot.output(0);
+    outcome.ok = status.isOk() && out.isOk();
+    if (outcome.ok) std::memcpy(&outcome.first, out->data.data(), sizeof(float));
+    outcome.completed_on = std::this_thread::get_id();
+    return outcome;
+  }
+
   // Acquires, binds b = `value`, starts; while the request is held, `while_held` may queue more
   // work on the pool. Waits for the outcome.
   Outcome infer(InferRequestPool& pool, float value,
@@ -119,11 +110,7 @@ class InlineInferenceTest : public ::testing::Test {
       if (while_held) while_held();
       std::atomic<bool> start_returned{false};
       request.start(executor_, [&, slot = &request](const util::Status& status) {
-        Outcome outcome;
-        const auto out = slot->output(0);
-        outcome.ok = status.isOk() && out.isOk();
-        if (outcome.ok) std::memcpy(&outcome.first, out->data.data(), sizeof(float));
-        outcome.completed_on = std::this_thread::get_id();
+        Outcome outcome = observe(*slot, status);
         outcome.completed_before_start_returned = !start_returned.load();
         pool.release(*slot);
         result.set_value(outcome);
@@ -138,7 +125,7 @@ class InlineInferenceTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::shared_ptr<Core> core_;
   std::unique_ptr<CompiledModel> model_;
-  CountingExecutor executor_;
+  CountingExecutor executor_{"inline-test"};
 };
 
 TEST_F(InlineInferenceTest, LightModelRunsOnTheCallersThreadOnceMeasured) {
@@ -201,11 +188,7 @@ TEST_F(InlineInferenceTest, ReleaseServesWaitersInlineUpToTheBound) {
       pool.acquire([&](InferRequest& request) {
         ASSERT_TRUE(request.setInput(0, waiter.input).isOk());
         request.start(executor_, [&, slot = &request](const util::Status& status) {
-          Outcome outcome;
-          const auto out = slot->output(0);
-          outcome.ok = status.isOk() && out.isOk();
-          if (outcome.ok) std::memcpy(&outcome.first, out->data.data(), sizeof(float));
-          outcome.completed_on = std::this_thread::get_id();
+          const Outcome outcome = observe(*slot, status);
           pool.release(*slot);
           waiter.outcome.set_value(outcome);
         });

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "counting_executor.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/core.hpp"
 #include "engine/infer_request_pool.hpp"
@@ -51,23 +52,6 @@ constexpr char kNchwXml[] = R"(<?xml version="1.0"?>
   </edges>
 </net>
 )";
-
-// Runs completions on one thread; waits for OpenVINO's callback thread to leave post().
-class Executor final : public util::Executor {
- public:
-  ~Executor() override {
-    while (in_post_.load() > 0) std::this_thread::yield();
-  }
-  void post(std::function<void()> task) override {
-    ++in_post_;
-    pool_.post(std::move(task));
-    --in_post_;
-  }
-
- private:
-  std::atomic<int> in_post_{0};
-  util::ThreadPool pool_{1, "layout-test"};
-};
 
 class LayoutTest : public ::testing::Test {
  protected:
@@ -113,7 +97,7 @@ TEST_F(LayoutTest, TensorToModelLayoutTransposesTheInput) {
   }
   tensor::InputTensor tensor{
       "x", tensor::DataType::kFp32, {1, 2, 2, 3}, std::as_bytes(std::span(nhwc)), {}};
-  Executor executor;
+  CountingExecutor executor("layout-test");
   std::promise<std::vector<float>> result;
   pool.value()->acquire([&](InferRequest& request) {
     ASSERT_TRUE(request.setInput(0, tensor).isOk());
