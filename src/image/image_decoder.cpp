@@ -8,17 +8,17 @@
 #include <string>
 
 #include "image/image_header.hpp"
+#include "tensor/input_errors.hpp"
 
 namespace mserve::image {
 namespace {
 
 using tensor::DataType;
+using tensor::inputSuffix;
 using util::Status;
 using util::StatusCode;
 
 constexpr size_t kBatchDim = 0, kHeightDim = 1, kWidthDim = 2, kChannelDim = 3;
-
-std::string inputSuffix(std::string_view name) { return "; input name: " + std::string(name); }
 
 std::optional<int> cvDepth(DataType datatype) {
   switch (datatype) {

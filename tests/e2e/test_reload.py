@@ -112,7 +112,9 @@ def test_model_status_reports_failed_and_retired_versions(repo, log_dir):
         wait_until(lambda: tfs.get_model_status("versioned").get(2, {}).get("state") ==
                    "AVAILABLE", what="v2 available")
         repo.add_broken_version("versioned", 3)
-        wait_until(lambda: 3 in tfs.get_model_status("versioned"), what="v3 attempted")
+        # v3 shows as LOADING with OK while its load runs: wait for the failure to be recorded.
+        wait_until(lambda: tfs.get_model_status("versioned").get(3, {}).get("error_code") == 2,
+                   what="v3 failed")
         assert tfs.get_model_status("versioned") == {
             1: {"state": "END", "error_code": 0, "error_message": "OK"},
             2: {"state": "AVAILABLE", "error_code": 0, "error_message": "OK"},

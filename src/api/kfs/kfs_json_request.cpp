@@ -7,18 +7,20 @@
 #include <unordered_set>
 #include <utility>
 
+#include "api/json_values.hpp"
 #include "api/kfs/kfs_json_document.hpp"
 #include "api/kfs/kfs_request_decoder.hpp"
+#include "tensor/input_errors.hpp"
 #include "tensor/shape.hpp"
 
 namespace mserve::api::kfs {
 namespace {
 
+using api::toElement;
 using rapidjson::Value;
+using tensor::inputSuffix;
 using util::Status;
 using util::StatusCode;
-
-std::string inputSuffix(std::string_view name) { return "; input name: " + std::string(name); }
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -49,46 +51,12 @@ util::StatusOr<size_t> jsonLength(std::optional<std::string_view> header, size_t
   return static_cast<size_t>(value);
 }
 
-// Calls visit(leaf) for every non-array value of `data` in row-major order (nested arrays are
-// flattened; only the element count is checked against the shape, as OVMS). Iterative: the
-// depth of `data` is bounded by the parse limit, which is a flag. Stops at the first false.
+// Calls visit(leaf) for every non-array value of the `data` array in row-major order (nested
+// arrays are flattened; only the element count is checked against the shape, as OVMS).
 template <typename Visit>
 bool forEachLeaf(const Value& data, Visit&& visit) {
-  std::vector<std::pair<const Value*, rapidjson::SizeType>> stack{{&data, 0}};
-  while (!stack.empty()) {
-    const Value* array = stack.back().first;
-    const rapidjson::SizeType index = stack.back().second;
-    if (index == array->Size()) {
-      stack.pop_back();
-      continue;
-    }
-    ++stack.back().second;
-    const Value& item = (*array)[index];
-    if (item.IsArray()) {
-      stack.emplace_back(&item, 0);
-    } else if (!visit(item)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-template <typename T>
-bool toElement(const Value& value, T& out) {
-  if constexpr (std::is_same_v<T, bool>) {
-    if (!value.IsBool()) return false;
-    out = value.GetBool();
-  } else if constexpr (std::is_floating_point_v<T>) {
-    if (!value.IsNumber()) return false;
-    out = static_cast<T>(value.GetDouble());
-  } else if constexpr (std::is_signed_v<T>) {
-    if (!value.IsInt64() || !std::in_range<T>(value.GetInt64())) return false;
-    out = static_cast<T>(value.GetInt64());
-  } else {
-    if (!value.IsUint64() || !std::in_range<T>(value.GetUint64())) return false;
-    out = static_cast<T>(value.GetUint64());
-  }
-  return true;
+  const Value* parts[] = {&data};
+  return api::forEachLeaf(parts, std::forward<Visit>(visit));
 }
 
 // JSON numbers (or booleans) converted to T into a buffer the request owns. `count` is the
@@ -140,11 +108,7 @@ Status decodeJsonData(const Value& data, int64_t count, tensor::InputTensor& ten
   }
   int64_t leaves = 0;
   forEachLeaf(data, [&](const Value&) { return ++leaves, true; });
-  if (leaves != count) {
-    return Status(StatusCode::kInvalidValueCount, "Expected: " + std::to_string(count) +
-                                                      " values; Actual: " + std::to_string(leaves) +
-                                                      " values" + inputSuffix(tensor.name));
-  }
+  if (leaves != count) return tensor::valueCountError(count, leaves, tensor.name);
   switch (tensor.datatype) {
     case DataType::kBool:
       return convertData<bool>(data, count, tensor, request);

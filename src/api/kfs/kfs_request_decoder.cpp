@@ -9,23 +9,18 @@
 #include <utility>
 #include <vector>
 
+#include "api/proto_values.hpp"
+#include "tensor/input_errors.hpp"
 #include "tensor/shape.hpp"
 
 namespace mserve::api::kfs {
 namespace {
 
+using tensor::inputSuffix;
+using tensor::valueCountError;
 using util::Status;
 using util::StatusCode;
 using InputProto = inference::ModelInferRequest::InferInputTensor;
-
-// The suffix OVMS puts on every per-input detail text.
-std::string inputSuffix(const std::string& name) { return "; input name: " + name; }
-
-Status valueCountError(int64_t expected, int64_t actual, const std::string& name) {
-  return Status(StatusCode::kInvalidValueCount, "Expected: " + std::to_string(expected) +
-                                                    " values; Actual: " + std::to_string(actual) +
-                                                    " values" + inputSuffix(name));
-}
 
 Status decodeShape(const InputProto& proto, tensor::Shape& shape) {
   shape.assign(proto.shape().begin(), proto.shape().end());
@@ -49,9 +44,7 @@ Status decodeRawFixed(std::string_view raw, tensor::InputTensor& tensor) {
                   "Shape dimensions overflow" + inputSuffix(tensor.name));
   }
   if (static_cast<uint64_t>(*expected) != raw.size()) {
-    return Status(StatusCode::kInvalidContentSize,
-                  "Expected: " + std::to_string(*expected) + " bytes; Actual: " +
-                      std::to_string(raw.size()) + " bytes" + inputSuffix(tensor.name));
+    return tensor::contentSizeError(*expected, raw.size(), tensor.name);
   }
   tensor.data = std::as_bytes(std::span(raw.data(), raw.size()));
   return Status::ok();
@@ -95,7 +88,7 @@ template <typename T>
 Status viewTyped(const google::protobuf::RepeatedField<T>& field, int64_t count,
                  tensor::InputTensor& tensor) {
   if (field.size() != count) return valueCountError(count, field.size(), tensor.name);
-  tensor.data = std::as_bytes(std::span(field.data(), static_cast<size_t>(field.size())));
+  api::viewRepeated(field, tensor);
   return Status::ok();
 }
 
@@ -105,20 +98,7 @@ template <typename Target, typename Source>
 Status narrowTyped(const google::protobuf::RepeatedField<Source>& field, int64_t count,
                    tensor::InputTensor& tensor, tensor::InferenceRequest& out) {
   if (field.size() != count) return valueCountError(count, field.size(), tensor.name);
-  std::vector<std::byte>& buffer = out.owned_buffers.emplace_back(field.size() * sizeof(Target));
-  for (int i = 0; i < field.size(); ++i) {
-    const Source value = field.Get(i);
-    if (!std::in_range<Target>(value)) {
-      return Status(StatusCode::kInvalidArgument,
-                    "Value " + std::to_string(value) + " is out of range for " +
-                        std::string(tensor::kserveName(tensor.datatype)) +
-                        inputSuffix(tensor.name));
-    }
-    const auto narrowed = static_cast<Target>(value);
-    std::memcpy(buffer.data() + i * sizeof(Target), &narrowed, sizeof(Target));
-  }
-  tensor.data = buffer;
-  return Status::ok();
+  return api::narrowRepeated<Target>(field, tensor, out);
 }
 
 Status viewBytesContents(const InputProto& proto, int64_t count, tensor::InputTensor& tensor) {

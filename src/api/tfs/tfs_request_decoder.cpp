@@ -7,28 +7,19 @@
 #include <vector>
 
 #include "api/tfs/tfs_datatype.hpp"
+#include "api/proto_values.hpp"
+#include "tensor/input_errors.hpp"
 #include "tensor/shape.hpp"
 
 namespace mserve::api::tfs {
 namespace {
 
+using tensor::contentSizeError;
 using tensor::DataType;
+using tensor::inputSuffix;
+using tensor::valueCountError;
 using util::Status;
 using util::StatusCode;
-
-std::string inputSuffix(const std::string& name) { return "; input name: " + name; }
-
-Status contentSizeError(int64_t expected, size_t actual, const std::string& name) {
-  return Status(StatusCode::kInvalidContentSize, "Expected: " + std::to_string(expected) +
-                                                     " bytes; Actual: " + std::to_string(actual) +
-                                                     " bytes" + inputSuffix(name));
-}
-
-Status valueCountError(int64_t expected, int actual, const std::string& name) {
-  return Status(StatusCode::kInvalidValueCount, "Expected: " + std::to_string(expected) +
-                                                    " values; Actual: " + std::to_string(actual) +
-                                                    " values" + inputSuffix(name));
-}
 
 Status decodeShape(const tensorflow::TensorShapeProto& proto, tensor::InputTensor& tensor) {
   if (proto.unknown_rank()) {
@@ -76,7 +67,7 @@ template <typename T>
 Status viewTyped(const google::protobuf::RepeatedField<T>& field, int64_t count,
                  tensor::InputTensor& tensor) {
   MSERVE_RETURN_IF_ERROR(checkCount(field.size(), count, tensor));
-  tensor.data = std::as_bytes(std::span(field.data(), static_cast<size_t>(field.size())));
+  api::viewRepeated(field, tensor);
   return Status::ok();
 }
 
@@ -86,20 +77,7 @@ template <typename Target>
 Status narrowTyped(const google::protobuf::RepeatedField<int32_t>& field, int64_t count,
                    tensor::InputTensor& tensor, tensor::InferenceRequest& out) {
   MSERVE_RETURN_IF_ERROR(checkCount(field.size(), count, tensor));
-  std::vector<std::byte>& buffer = out.owned_buffers.emplace_back(field.size() * sizeof(Target));
-  for (int i = 0; i < field.size(); ++i) {
-    const int32_t value = field.Get(i);
-    if (!std::in_range<Target>(value)) {
-      return Status(StatusCode::kInvalidArgument,
-                    "Value " + std::to_string(value) + " is out of range for " +
-                        std::string(tensor::kserveName(tensor.datatype)) +
-                        inputSuffix(tensor.name));
-    }
-    const auto narrowed = static_cast<Target>(value);
-    std::memcpy(buffer.data() + i * sizeof(Target), &narrowed, sizeof(Target));
-  }
-  tensor.data = buffer;
-  return Status::ok();
+  return api::narrowRepeated<Target>(field, tensor, out);
 }
 
 Status viewStrings(const tensorflow::TensorProto& proto, int64_t count,

@@ -6,65 +6,22 @@
 #include <utility>
 #include <vector>
 
+#include "api/json_values.hpp"
 #include "api/tfs/tfs_base64.hpp"
+#include "tensor/input_errors.hpp"
 
 namespace mserve::api::tfs {
 namespace {
 
+using api::forEachLeaf;
+using api::toElement;
 using rapidjson::Value;
+using tensor::inputSuffix;
 using util::Status;
 using util::StatusCode;
 
-std::string inputSuffix(const std::string& name) { return "; input name: " + name; }
-
 bool isLeaf(const Value& value) {
   return value.IsNumber() || value.IsBool() || value.IsString() || isBase64Object(value);
-}
-
-// Calls visit(leaf) for every non-array value of every part, in row-major order; stops at the
-// first false. Iterative, so the depth of the document costs no stack.
-template <typename Visit>
-bool forEachLeaf(std::span<const Value* const> parts, Visit&& visit) {
-  std::vector<std::pair<const Value*, rapidjson::SizeType>> stack;
-  for (const Value* part : parts) {
-    if (!part->IsArray()) {
-      if (!visit(*part)) return false;
-      continue;
-    }
-    stack.emplace_back(part, 0);
-    while (!stack.empty()) {
-      auto& [array, index] = stack.back();
-      if (index == array->Size()) {
-        stack.pop_back();
-        continue;
-      }
-      const Value& item = (*array)[index++];
-      if (item.IsArray()) {
-        stack.emplace_back(&item, 0);
-      } else if (!visit(item)) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
-template <typename T>
-bool toElement(const Value& value, T& out) {
-  if constexpr (std::is_same_v<T, bool>) {
-    if (!value.IsBool()) return false;
-    out = value.GetBool();
-  } else if constexpr (std::is_floating_point_v<T>) {
-    if (!value.IsNumber()) return false;
-    out = static_cast<T>(value.GetDouble());
-  } else if constexpr (std::is_signed_v<T>) {
-    if (!value.IsInt64() || !std::in_range<T>(value.GetInt64())) return false;
-    out = static_cast<T>(value.GetInt64());
-  } else {
-    if (!value.IsUint64() || !std::in_range<T>(value.GetUint64())) return false;
-    out = static_cast<T>(value.GetUint64());
-  }
-  return true;
 }
 
 template <typename T>
