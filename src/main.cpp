@@ -1,5 +1,6 @@
-// mserve entry point: parse the command line, load the model, serve it over gRPC until SIGINT
-// or SIGTERM, then drain in-flight requests and exit 0 (REFERENCE.md §1.3, §9.3).
+// mserve entry point: parse the command line, start the gRPC and REST servers, load the model
+// (or config.json's models), serve until SIGINT or SIGTERM, then drain in-flight requests and
+// exit 0 (REFERENCE.md §1.3, §9.3).
 #include <sched.h>
 
 #include <chrono>
@@ -47,7 +48,6 @@ uint32_t cpuCount() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Flags of features still being built: refused, never silently ignored.
 // The metrics settings: from the command line, or from config.json's monitoring section (OVMS
 // refuses both at once). Returns a null registry when metrics are off.
 util::StatusOr<std::unique_ptr<metrics::MetricsRegistry>> createMetrics(
@@ -163,12 +163,12 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
     }
     grpc_server = std::move(started.value());
   }
-  // Routes are registered before the server starts.
+  // Routes are registered before the server starts; the router outlives what they refer to.
+  serving::ServingConfigBackend config_backend(manager);
   net::http::Router router;
   addMetricsRoute(router, metrics_registry.value().get());
   api::kfs::addKfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
   api::tfs::addTfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
-  serving::ServingConfigBackend config_backend(manager);
   api::config::addConfigRestRoutes(router, config_backend);
   auto http_server = startRestServer(options, router);
   if (!http_server.isOk()) {

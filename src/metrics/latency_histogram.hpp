@@ -17,8 +17,9 @@ class LatencyHistogram {
   static const std::array<uint64_t, kBucketCount>& bounds();
 
   void observe(uint64_t microseconds);
-  // A consistent-enough snapshot for scraping: counts are read bucket by bucket, so a scrape
-  // racing an observation may see it in the count but not yet in a bucket, never the reverse.
+  // A consistent-enough snapshot for scraping: the count is the sum of the buckets read, so
+  // the two always agree; a scrape racing an observation may miss it in the sum or see it in
+  // the sum only.
   prometheus::ClientMetric::Histogram snapshot() const;
 
  private:

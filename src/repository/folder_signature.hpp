@@ -7,8 +7,9 @@
 
 namespace mserve::repository {
 
-// Equal for unchanged folders; "" if the folder cannot be read. Looks at most kMaxEntries
-// entries deep into sub-folders (a SavedModel's variables/).
+// Equal for unchanged folders; "" if the folder cannot be read. Looks into sub-folders (a
+// SavedModel's variables/); keeps the kMaxSignatureEntries first entries in name order plus
+// the entry count, so a huge folder costs bounded memory and still signs the same way each time.
 std::string folderSignature(const std::string& folder);
 
 inline constexpr size_t kMaxSignatureEntries = 1000;

@@ -20,8 +20,9 @@ struct VersionEntry {
 util::StatusOr<std::vector<VersionEntry>> listVersions(const std::string& base_path,
                                                        std::vector<std::string>* skipped = nullptr);
 
-// The file to give OpenVINO for a version folder: `model.xml` (with its .bin), `*.onnx`,
-// `*.pdmodel` (+ .pdiparams), the folder itself for `saved_model.pb`, or `*.tflite`.
+// The file to give OpenVINO for a version folder: the first `*.xml` by name that has a
+// same-stem `.bin`, `*.onnx`, `*.pdmodel` (+ .pdiparams), the folder itself for
+// `saved_model.pb`, or `*.tflite`.
 util::StatusOr<std::string> findModelFile(const std::string& version_path);
 
 }  // namespace mserve::repository

@@ -16,7 +16,7 @@ struct ConfigAnswer {
   std::string body;  // application/json
 };
 
-// {"model_version_status": [...]} with a trailing newline (also TFS REST GET /v1/models/{m}).
+// {"model_version_status": [...]} with a trailing newline.
 std::string modelStatusJson(const std::vector<kfs::VersionStatus>& statuses);
 // {"<model>" : {...}, ...}; "{}" when no model is known.
 std::string modelStatusesJson(const ModelStatusMap& statuses);

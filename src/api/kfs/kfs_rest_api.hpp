@@ -1,7 +1,8 @@
 // The KServe v2 REST endpoints (REFERENCE.md §3.1–3.3): registers their routes on a Router and
 // answers them through the KfsBackend, as KfsGrpcService does for gRPC. Depends only on the
 // transport-neutral Router/HttpRequest vocabulary, so it is tested without sockets. Handlers are
-// thread-safe; inference answers from the backend's completion thread.
+// thread-safe; inference completes on the connection's strand (HttpRequest::executor), or on
+// the receiving thread for models that infer inline.
 #pragma once
 
 #include <cstddef>
