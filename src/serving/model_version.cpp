@@ -16,6 +16,21 @@ uint64_t microsecondsSince(Clock::time_point start) {
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
 }
 
+// DEADLINE_EXCEEDED or CANCELLED when the client no longer waits for this request's answer.
+util::Status clientGone(const tensor::InferenceRequest& request) {
+  if (Clock::now() >= request.deadline) {
+    return util::Status(util::StatusCode::kDeadlineExceeded,
+                        "the client's deadline passed while the request waited for an infer "
+                        "request; not run");
+  }
+  if (request.cancelled && request.cancelled()) {
+    return util::Status(util::StatusCode::kCancelled,
+                        "the client cancelled while the request waited for an infer request; "
+                        "not run");
+  }
+  return util::Status::ok();
+}
+
 std::vector<engine::TensorInfo> renamed(std::vector<engine::TensorInfo> tensors,
                                         const std::map<std::string, std::string>& names) {
   for (engine::TensorInfo& tensor : tensors) {
@@ -65,6 +80,9 @@ void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor
     if (self->metrics_) {
       self->metrics_->observeWaitTime(microsecondsSince(queued));
       self->metrics_->addActiveInferRequests(1);
+    }
+    if (util::Status gone = clientGone(request); !gone.isOk()) {
+      return self->complete(slot, request, {}, gone, done);
     }
     for (size_t i = 0; i < input_order.size(); ++i) {
       util::Status status = slot.setInput(i, request.inputs[input_order[i]]);

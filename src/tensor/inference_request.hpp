@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +51,11 @@ struct InferenceRequest {
   // Where the engine's completion continues (DESIGN.md §3): the REST connection's executor, so
   // the answer takes one hop; null = the backend's completion pool (gRPC). Not owned.
   util::Executor* completion = nullptr;
+  // Whether the client still wants the answer: its deadline, and a check for a cancelled call
+  // (null: never cancelled). Looked at once an infer request is free for this request, so one
+  // whose client gave up while it queued runs no inference (DESIGN.md §4).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::function<bool()> cancelled;
 };
 
 // An output as the engine produced it. Views point into the engine's output tensor and are

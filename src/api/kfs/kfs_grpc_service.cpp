@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "api/grpc_call_state.hpp"
 #include "api/kfs/kfs_metadata.hpp"
 #include "api/kfs/kfs_request_decoder.hpp"
 #include "api/kfs/kfs_response_encoder.hpp"
@@ -103,6 +104,7 @@ util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::
   auto decoded = std::make_shared<tensor::InferenceRequest>();
   util::Status status = decodeInferRequest(*request, *decoded);
   if (!status.isOk()) return finish(context, status);
+  bindCallState(context, *decoded);
   ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // gRPC keeps `request` and `response` alive until Finish, and the backend keeps `decoded`
   // (whose views point into `request`) alive until this callback returns. Finish is

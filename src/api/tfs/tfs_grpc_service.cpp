@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "api/grpc_call_state.hpp"
 #include "api/tfs/tfs_metadata.hpp"
 #include "api/tfs/tfs_request_decoder.hpp"
 #include "api/tfs/tfs_response_encoder.hpp"
@@ -37,6 +38,7 @@ util::StatusOr<ModelRef> modelOf(const Request& request) {
   decoded->interface = metrics::Interface::kGrpc;
   util::Status status = decodePredictRequest(*request, *decoded);
   if (!status.isOk()) return finish(context, status);
+  bindCallState(context, *decoded);
   ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // gRPC keeps `request` and `response` alive until Finish, and the backend keeps `decoded`
   // (whose views point into `request`) alive until this callback returns.

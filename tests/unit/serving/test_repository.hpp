@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "engine/core.hpp"
+#include "engine/counting_executor.hpp"
 #include "ir_test_models.hpp"
 #include "serving/model_version.hpp"
 #include "util/thread_pool.hpp"
@@ -25,23 +27,6 @@ namespace mserve::serving::testing {
 
 // OVMS's dummy topology; the constant comes from model.bin.
 inline constexpr const char* kAddXml = test_models::kAddConstantXml;
-
-// Waits in its destructor for OpenVINO's callback thread to leave post() (see engine_test).
-class TestExecutor final : public util::Executor {
- public:
-  ~TestExecutor() override {
-    while (in_post_.load() > 0) std::this_thread::yield();
-  }
-  void post(std::function<void()> task) override {
-    ++in_post_;
-    pool_.post(std::move(task));
-    --in_post_;
-  }
-
- private:
-  std::atomic<int> in_post_{0};
-  util::ThreadPool pool_{1, "serving-test"};
-};
 
 struct InferResult {
   util::Status status;
@@ -92,8 +77,10 @@ class RepositoryTest : public ::testing::Test {
     return dir;
   }
 
-  // Runs b = zeros (input named `input`) through `version`.
-  static InferResult infer(ModelVersion& version, const std::string& input = "b") {
+  // Runs b = zeros (input named `input`) through `version`; `adjust` may change the request.
+  static InferResult infer(
+      ModelVersion& version, const std::string& input = "b",
+      const std::function<void(tensor::InferenceRequest&)>& adjust = nullptr) {
     static const std::vector<float> zeros(10, 0.0f);
     tensor::InferenceRequest request;
     request.model_name = version.name();
@@ -102,8 +89,9 @@ class RepositoryTest : public ::testing::Test {
     tensor.shape = {1, 10};
     tensor.data = std::as_bytes(std::span(zeros));
     request.inputs.push_back(tensor);
+    if (adjust) adjust(request);
     std::promise<InferResult> promise;
-    TestExecutor executor;
+    engine::CountingExecutor executor("serving-test");
     version.infer(
         request, executor,
         [&promise](const util::Status& status, const tensor::InferenceResponse* response) {
