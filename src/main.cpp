@@ -28,6 +28,7 @@
 #include "serving/model_watcher.hpp"
 #include "serving/serving_backend.hpp"
 #include "serving/serving_config_backend.hpp"
+#include "util/allocator.hpp"
 #include "util/logging.hpp"
 #include "util/signals.hpp"
 #include "util/thread_pool.hpp"
@@ -206,6 +207,7 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
 }  // namespace
 
 int main(int argc, char** argv) {
+  util::tuneAllocatorForRequestBuffers();
   // Before any thread starts, so that only waitForShutdownSignal() receives them.
   util::blockShutdownSignals();
   auto core = engine::Core::create();
