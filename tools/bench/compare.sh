@@ -216,6 +216,17 @@ bench lat-dummy-grpc -m dummy -c 1 --address "localhost:$grpc_port"
 bench lat-dummy-rest -m dummy -c 1 --protocol kfs-rest-binary --address "localhost:$rest_port"
 stop_servers
 
+# --- One client, a ResNet-sized tensor through a trivial model: the transport's cost ----------
+# `dynamic` (y = 2x) with [1,150528] FP32: 602 KB in and 602 KB out, inference negligible.
+big=(--shape x=1,150528 -c 1)
+start_server dyn "$build/mserve" --model_name dynamic --model_path "$models/dynamic" \
+  --port "$grpc_port" --rest_port "$rest_port" --file_system_poll_wait_seconds 0 \
+  --plugin_config "$lat_config"
+bench lat-big-inproc --in-process "$models/dynamic" --plugin_config "$lat_config" "${big[@]}"
+bench lat-big-grpc -m dynamic "${big[@]}" --address "localhost:$grpc_port"
+bench lat-big-rest -m dynamic "${big[@]}" --protocol kfs-rest-binary --address "localhost:$rest_port"
+stop_servers
+
 # --- Tuning knobs: one server start each, gRPC, $concurrency clients ---------------------------
 knob() {  # LABEL PLUGIN_CONFIG [mserve flags...]
   local label=$1; shift

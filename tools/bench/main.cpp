@@ -9,6 +9,7 @@
 #include "grpc_targets.hpp"
 #include "in_process_target.hpp"
 #include "rest_targets.hpp"
+#include "util/allocator.hpp"
 
 namespace {
 
@@ -71,6 +72,9 @@ bool writeOutput(const std::string& path, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The same allocator limits as the server: the client's own tensor-sized buffers (and the
+  // in-process reference's) are reused instead of faulted in per request.
+  mserve::util::tuneAllocatorForRequestBuffers();
   ParsedOptions parsed = parseBenchOptions(argc, argv);
   std::cout << parsed.output;
   std::cerr << parsed.error;

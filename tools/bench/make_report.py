@@ -220,21 +220,25 @@ def goals_table(runs, concurrency, cpu_rate):
         lines.append(f"| {server} | {protocol} | {fmt(rated_cpu[key], 1)} | "
                      f"{fmt(ratio(rated_cpu[key], rated_cpu[floor]))} | {fmt(closed_cpu[key], 1)} | "
                      f"{fmt(ratio(closed_cpu[key], closed_cpu[floor]))} | {fmt(throughput(run), 0)} |")
-    lines.append("")
-    lines.append("One client on the tiny model (`dummy`, LATENCY hint): the transport's own latency.")
-    lines.append("")
-    lines.append("| path | p50 ms | p90 ms | p99 ms | p50 overhead over in-process ms |")
-    lines.append("|---|---|---|---|---|")
-    base = p50(run_at(runs, "lat-dummy-inproc"))
-    for key, name in (("lat-dummy-inproc", "in-process"), ("lat-dummy-grpc", "mserve gRPC"),
-                      ("lat-dummy-rest", "mserve REST binary")):
-        run = run_at(runs, key)
-        if not run:
-            lines.append(f"| {name} | n/a | | | |")
-            continue
-        lat = run["latency_ms"]
-        over = "—" if key == "lat-dummy-inproc" or base is None else f"{lat['p50'] - base:.3f}"
-        lines.append(f"| {name} | {lat['p50']:.3f} | {lat['p90']:.3f} | {lat['p99']:.3f} | {over} |")
+    for prefix, title in (
+            ("lat-dummy", "One client on the tiny model (`dummy`, LATENCY hint): the transport's own "
+                          "latency."),
+            ("lat-big", "One client, a ResNet-sized tensor through a trivial model (`dynamic`, "
+                        "y = 2x, [1,150528] FP32: 602 KB in and 602 KB out): what moving the "
+                        "tensor costs.")):
+        lines += ["", title, "",
+                  "| path | p50 ms | p90 ms | p99 ms | p50 overhead over in-process ms |",
+                  "|---|---|---|---|---|"]
+        base = p50(run_at(runs, prefix + "-inproc"))
+        for side, name in (("inproc", "in-process"), ("grpc", "mserve gRPC"),
+                           ("rest", "mserve REST binary")):
+            run = run_at(runs, f"{prefix}-{side}")
+            if not run:
+                lines.append(f"| {name} | n/a | | | |")
+                continue
+            lat = run["latency_ms"]
+            over = "—" if side == "inproc" or base is None else f"{lat['p50'] - base:.3f}"
+            lines.append(f"| {name} | {lat['p50']:.3f} | {lat['p90']:.3f} | {lat['p99']:.3f} | {over} |")
     return "\n".join(lines)
 
 

@@ -45,12 +45,7 @@ warmup=60
 rm -rf "$results" && mkdir -p "$results"
 
 "$py" tools/make_models.py "$models" >/dev/null
-"$py" - "$results/cat.jpg" <<'EOF'
-import sys, cv2, numpy as np
-rng = np.random.default_rng(7)
-image = cv2.GaussianBlur(rng.integers(0, 256, (224, 224, 3), dtype=np.uint8), (9, 9), 3)
-cv2.imwrite(sys.argv[1], image, [cv2.IMWRITE_JPEG_QUALITY, 90])
-EOF
+"$py" tools/bench/test_image.py "$results/cat.jpg"
 cat >"$results/config.json" <<EOF
 {"model_config_list": [
   {"config": {"name": "dummy", "base_path": "$top/$models/dummy"}},
