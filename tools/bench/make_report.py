@@ -400,7 +400,11 @@ def main():
     has_chart = chart(runs, os.path.join(docs_dir, CHART))
     notes = read(os.path.join(HERE, "performance_notes.md"))
     commands = read(os.path.join(args.results, "commands.txt"))
-    now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    # When the measurements ended (the report may be regenerated later from the same results).
+    ended = os.path.join(args.results, "uptime-after.txt")
+    stamp = os.path.getmtime(ended) if os.path.exists(ended) else None
+    now = datetime.datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M") if stamp else \
+        datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     parts = [
         "# Performance",
         "",
