@@ -5,9 +5,11 @@
 namespace mserve::api {
 
 void bindCallState(::grpc::CallbackServerContext* context, tensor::InferenceRequest& request) {
-  const auto deadline = context->deadline();  // system clock; max() when the client set none
-  if (deadline != std::chrono::system_clock::time_point::max()) {
-    const auto left = deadline - std::chrono::system_clock::now();
+  // System clock, max() when the client set none. A deadline years away counts as none: added
+  // to the steady clock it could overflow into the past.
+  const auto left = context->deadline() - std::chrono::system_clock::now();
+  if (context->deadline() != std::chrono::system_clock::time_point::max() &&
+      left < std::chrono::hours(24 * 365)) {
     request.deadline = std::chrono::steady_clock::now() +
                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
   }
