@@ -4,7 +4,9 @@
 // request here, several times a tiny model's whole inference (docs/performance.md). So a model
 // whose recent inferences took at most `limit` runs them synchronously on the caller's thread
 // (a gRPC callback thread or a REST event-loop thread), blocking it about that long; heavier
-// models keep the asynchronous path and never hold a transport thread. Thread-safe.
+// models keep the asynchronous path and never hold a transport thread. The estimate follows
+// the recent past: a dynamic-shape model that is light on average runs one unusually large
+// request inline before the average moves over the limit. Thread-safe.
 #pragma once
 
 #include <atomic>
