@@ -2,7 +2,6 @@
 // pool running light models synchronously for acquire()'s caller and, up to a bound, for the
 // waiters a release serves, against the real CPU plugin on the hand-written add-constant model.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +20,7 @@
 #include "engine/infer_request_pool.hpp"
 #include "engine/inline_policy.hpp"
 #include "ir_test_models.hpp"
+#include "temp_dir.hpp"
 #include "util/thread_pool.hpp"
 
 namespace mserve::engine {
@@ -57,9 +57,7 @@ TEST(InlinePolicyTest, ZeroLimitNeverInlines) {
 class InlineInferenceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/mserve_inline_test_XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.empty());
     std::ofstream(dir_ / "m.xml") << test_models::kAddConstantXml;
     const std::vector<float> ones(10, 1.0f);
     std::ofstream(dir_ / "m.bin", std::ios::binary)
@@ -74,7 +72,6 @@ class InlineInferenceTest : public ::testing::Test {
     ASSERT_TRUE(model.isOk()) << model.status().message();
     model_ = std::move(model).value();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   struct Outcome {
     bool ok = false;
@@ -122,7 +119,8 @@ class InlineInferenceTest : public ::testing::Test {
     return future.get();
   }
 
-  std::filesystem::path dir_;
+  mserve::testing::TempDir temp_{"mserve_inline_test"};
+  const std::filesystem::path& dir_ = temp_.path();
   std::shared_ptr<Core> core_;
   std::unique_ptr<CompiledModel> model_;
   CountingExecutor executor_{"inline-test"};

@@ -1,11 +1,12 @@
 #include "repository/folder_signature.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "temp_dir.hpp"
 
 namespace mserve::repository {
 namespace {
@@ -14,21 +15,14 @@ namespace fs = std::filesystem;
 
 class FolderSignatureTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char name[] = "/tmp/mserve_signature_XXXXXX";
-    ASSERT_NE(mkdtemp(name), nullptr);
-    root_ = name;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
+  void SetUp() override { ASSERT_FALSE(root_.empty()); }
   void write(const std::string& relative, const std::string& text) {
     fs::create_directories((root_ / relative).parent_path());
     std::ofstream(root_ / relative) << text;
   }
 
-  fs::path root_;
+  mserve::testing::TempDir dir_{"mserve_signature"};
+  const fs::path& root_ = dir_.path();
 };
 
 TEST_F(FolderSignatureTest, UnreadableFolderIsEmpty) {
