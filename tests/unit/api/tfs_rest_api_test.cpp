@@ -3,78 +3,18 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <optional>
-#include <span>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "fake_kfs_backend.hpp"
 
 namespace mserve::api::tfs {
 namespace {
 
-using kfs::InferCallback;
-using kfs::ModelDescription;
-using kfs::VersionState;
-using kfs::VersionStatus;
 using net::http::HttpRequest;
 using net::http::HttpResponse;
 using net::http::Method;
-using tensor::DataType;
-using tensor::Dimension;
-
-// One model "dummy" (versions 1 and 2; b FP32 [1,2] → a = b + 1); version 2 is loading.
-class FakeBackend final : public kfs::KfsBackend {
- public:
-  bool live() const override { return true; }
-  bool ready() const override { return true; }
-  util::StatusOr<bool> modelReady(std::string_view name, int64_t version) const override {
-    if (name != "dummy") return util::Status(util::StatusCode::kModelNameMissing);
-    return version != 2;
-  }
-  util::StatusOr<ModelDescription> describe(std::string_view name, int64_t version) const override {
-    if (name != "dummy") return util::Status(util::StatusCode::kModelNameMissing);
-    if (version > 2) return util::Status(util::StatusCode::kModelVersionMissing);
-    ModelDescription model;
-    model.name = "dummy";
-    model.version = version == 0 ? 1 : version;
-    model.versions = {1};
-    model.inputs.push_back({"b", DataType::kFp32, {Dimension::fixed(1), Dimension::fixed(2)}});
-    model.outputs.push_back({"a", DataType::kFp32, {Dimension::fixed(1), Dimension::fixed(2)}});
-    return model;
-  }
-  util::StatusOr<std::vector<VersionStatus>> versionStatuses(std::string_view name) const override {
-    if (name != "dummy") return util::Status(util::StatusCode::kModelNameMissing);
-    return std::vector<VersionStatus>{{1}, {2, VersionState::kLoading}};
-  }
-  // Answers from another thread, as the real backend's completion pool does.
-  void infer(std::shared_ptr<const tensor::InferenceRequest> request, InferCallback done) override {
-    ++infer_calls;
-    last_name = request->model_name;
-    last_version = request->model_version;
-    std::thread([request, done] {
-      if (request->inputs.size() != 1 || request->inputs[0].name != "b") {
-        return done(util::Status(util::StatusCode::kInvalidMissingInput, "Required input: b"),
-                    nullptr);
-      }
-      std::vector<float> values(request->inputs[0].data.size() / sizeof(float));
-      std::memcpy(values.data(), request->inputs[0].data.data(), values.size() * sizeof(float));
-      for (float& value : values) value += 1;
-      tensor::InferenceResponse response;
-      response.model_name = request->model_name;
-      response.model_version = 1;
-      tensor::OutputTensor& a = response.outputs.emplace_back();
-      a.name = "a";
-      a.shape = request->inputs[0].shape;
-      a.data = std::as_bytes(std::span(values));
-      done(util::Status::ok(), &response);
-    }).join();
-  }
-
-  int infer_calls = 0;
-  std::string last_name;
-  int64_t last_version = -1;
-};
 
 class TfsRestApi : public ::testing::Test {
  protected:
@@ -91,7 +31,7 @@ class TfsRestApi : public ::testing::Test {
     return answer.value_or(HttpResponse{});
   }
 
-  FakeBackend backend_;
+  api::testing::FakeKfsBackend backend_;
   net::http::Router router_;
 };
 
