@@ -1,8 +1,6 @@
 // mserve entry point: parse the command line, start the gRPC and REST servers, load the model
 // (or config.json's models), serve until SIGINT or SIGTERM, then drain in-flight requests and
 // exit 0 (REFERENCE.md §1.3, §9.3).
-#include <sched.h>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -29,6 +27,7 @@
 #include "serving/serving_backend.hpp"
 #include "serving/serving_config_backend.hpp"
 #include "util/allocator.hpp"
+#include "util/cpu_budget.hpp"
 #include "util/logging.hpp"
 #include "util/signals.hpp"
 #include "util/thread_pool.hpp"
@@ -43,12 +42,6 @@ constexpr auto kShutdownGrace = std::chrono::seconds(5);
 // Completion threads only encode responses; inference runs on OpenVINO's own threads.
 constexpr size_t kCompletionThreads = 2;
 
-uint32_t cpuCount() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return static_cast<uint32_t>(CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 // The metrics settings: from the command line, or from config.json's monitoring section (OVMS
 // refuses both at once). Returns a null registry when metrics are off.
 util::StatusOr<std::unique_ptr<metrics::MetricsRegistry>> createMetrics(
@@ -57,8 +50,7 @@ util::StatusOr<std::unique_ptr<metrics::MetricsRegistry>> createMetrics(
   std::string list = options.metrics_list;
   if (!options.config_path.empty()) {
     auto text = config::readConfigFile(config::configFilePath(options.config_path));
-    const auto parsed =
-        text.isOk() ? config::parseServerConfig(text.value(), "") : text.status();
+    const auto parsed = text.isOk() ? config::parseServerConfig(text.value(), "") : text.status();
     if (parsed.isOk() && parsed->metrics) {
       if (enable) {
         return util::Status(util::StatusCode::kConfigFileInvalid,
@@ -111,9 +103,11 @@ util::Status loadInitialModels(serving::ModelManager& manager, const cli::Server
   return manager.loadConfigFile(options.config_path);
 }
 
-int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core) {
+int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
+          const util::CpuBudget& cpu_budget) {
   MSERVE_LOG(util::servingLog(), info, "Starting mserve {} with OpenVINO {}", MSERVE_VERSION,
              core->version());
+  MSERVE_LOG(util::servingLog(), info, "{}", cpu_budget.describe());
   const bool cache_on = serving::setupCacheDir(*core, options.cache_dir);
   std::optional<config::ModelConfig> single_model;  // nullopt: --config_path
   if (options.config_path.empty()) {
@@ -140,9 +134,10 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
   }
   const serving::LoadOptions load_options{
       .cache_dir_set = cache_on,
-      .inline_inference_limit = std::chrono::microseconds(options.inline_inference_max_us)};
-  serving::ModelManager manager(
-      core, {.load = load_options, .metrics = metrics_registry.value().get()});
+      .inline_inference_limit = std::chrono::microseconds(options.inline_inference_max_us),
+      .cpu_budget = cpu_budget};
+  serving::ModelManager manager(core,
+                                {.load = load_options, .metrics = metrics_registry.value().get()});
   serving::ServingBackend backend(manager, completion);
   backend.setImageLimits({.max_pixels = options.max_image_pixels});
   api::kfs::KfsGrpcService kfs_service(backend);
@@ -154,6 +149,7 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core)
   grpc_options.port = options.port;
   grpc_options.workers = options.grpc_workers;
   grpc_options.channel_arguments = options.grpc_channel_arguments;
+  grpc_options.max_concurrent_streams = static_cast<int>(cpu_budget.cpus);
   std::unique_ptr<net::grpc_server::GrpcServer> grpc_server;  // --port 0: no gRPC
   if (options.port != 0) {
     auto started = net::grpc_server::GrpcServer::start(
@@ -215,7 +211,10 @@ int main(int argc, char** argv) {
     std::cerr << "Cannot start OpenVINO: " << core.status().message() << '\n';
     return kExitStartFailure;
   }
-  cli::ParseResult parsed = cli::parseCommandLine(argc, argv, cpuCount(), core.value()->version());
+  // Sizes the defaults (workers, gRPC streams, CPU plugin properties) the user did not set.
+  const util::CpuBudget cpu_budget = util::processCpuBudget();
+  cli::ParseResult parsed =
+      cli::parseCommandLine(argc, argv, cpu_budget.cpus, core.value()->version());
   std::cout << parsed.output << std::flush;
   std::cerr << parsed.error << std::flush;
   if (!parsed.options) return parsed.exit_code;
@@ -224,5 +223,5 @@ int main(int argc, char** argv) {
     std::cerr << "Cannot open log file: " << options.log_path << '\n';
     return kExitStartFailure;
   }
-  return serve(options, std::move(core.value()));
+  return serve(options, std::move(core.value()), cpu_budget);
 }

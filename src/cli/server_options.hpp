@@ -59,7 +59,8 @@ struct ParseResult {
   std::string error;                     // text for stderr, ends with a newline
 };
 
-// `core_count` is the CPU count used for --grpc_workers validation (injected for tests);
+// `core_count` is the CPU budget (util::CpuBudget::cpus) bounding --grpc_workers and sizing the
+// --rest_workers default (injected for tests);
 // `openvino_version` is printed by --version; `open_files_limit` is RLIMIT_NOFILE for the
 // --rest_workers rules (0 = read it with getrlimit).
 ParseResult parseCommandLine(int argc, const char* const* argv, uint32_t core_count,

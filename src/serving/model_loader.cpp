@@ -1,5 +1,6 @@
 #include "serving/model_loader.hpp"
 
+#include "config/cpu_defaults.hpp"
 #include "config/tensor_mapping.hpp"
 #include "engine/infer_request_pool.hpp"
 #include "repository/model_repository.hpp"
@@ -45,14 +46,35 @@ util::StatusOr<std::map<std::string, tensor::ModelShape>> engineShapes(
   return shapes;
 }
 
+// The user's properties plus what the CPU budget decides for the ones left unset, logged so the
+// effective values can be traced to their origin.
+config::PluginConfig effectiveProperties(const config::ModelConfig& config,
+                                         const util::CpuBudget& budget) {
+  config::PluginConfig properties = config.plugin_config;
+  const config::PluginConfig added =
+      config::cpuBudgetDefaults(properties, config.target_device, budget);
+  std::string text;
+  for (const auto& [key, value] : added) {
+    text += (text.empty() ? "" : ", ") + key + ": " + value;
+    properties.emplace_back(key, value);
+  }
+  if (!text.empty()) {
+    MSERVE_LOG(util::modelManagerLog(), info,
+               "Model {}: defaults from the CPU budget ({} CPUs, quota {}): {}", config.name,
+               budget.cpus, budget.quota_cpus.value_or(0), text);
+  }
+  return properties;
+}
+
 util::StatusOr<engine::LoadSpec> loadSpec(const config::ModelConfig& config,
                                           const config::TensorMapping& mapping,
-                                          const std::string& model_file, bool cache_dir_set) {
+                                          const std::string& model_file,
+                                          const LoadOptions& options) {
   engine::LoadSpec spec;
   spec.model_file = model_file;
   spec.device = config.target_device;
-  spec.properties = config.plugin_config;
-  if (cachingOff(config, cache_dir_set)) spec.properties.emplace_back("CACHE_DIR", "");
+  spec.properties = effectiveProperties(config, options.cpu_budget);
+  if (cachingOff(config, options.cache_dir_set)) spec.properties.emplace_back("CACHE_DIR", "");
   auto shapes = engineShapes(config, mapping);
   if (!shapes.isOk()) return shapes.status();
   spec.shapes = std::move(shapes).value();
@@ -112,7 +134,7 @@ util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Cor
   if (!model_file.isOk()) return model_file.status();
   auto mapping = config::readTensorMapping(version_path);
   if (!mapping.isOk()) return mapping.status();
-  auto spec = loadSpec(config, mapping.value(), model_file.value(), options.cache_dir_set);
+  auto spec = loadSpec(config, mapping.value(), model_file.value(), options);
   if (!spec.isOk()) return spec.status();
   MSERVE_LOG(util::modelManagerLog(), info, "Loading model: {}, version: {}, from path: {}",
              config.name, version, model_file.value());

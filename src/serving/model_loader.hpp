@@ -12,6 +12,7 @@
 #include "config/model_config.hpp"
 #include "engine/core.hpp"
 #include "serving/model_version.hpp"
+#include "util/cpu_budget.hpp"
 #include "util/status.hpp"
 
 namespace mserve::serving {
@@ -27,6 +28,9 @@ struct LoadOptions {
   bool cache_dir_set = false;
   // --inline_inference_max_us: see engine::InlinePolicy; zero keeps inference asynchronous.
   std::chrono::microseconds inline_inference_limit{0};
+  // The process's CPU budget: CPU plugin defaults the user did not set come from it
+  // (config::cpuBudgetDefaults). The default value (no quota) adds none.
+  util::CpuBudget cpu_budget;
 };
 
 util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Core& core,

@@ -57,10 +57,11 @@ def require_binary():
 
 class Server:
     """One mserve process: started with `args` plus a free --port and --rest_port, stopped with
-    SIGTERM."""
+    SIGTERM. `prefix` runs it through another command (e.g. taskset) that execs it."""
 
-    def __init__(self, args, log_dir):
+    def __init__(self, args, log_dir, prefix=()):
         self.args = [str(arg) for arg in args]
+        self.prefix = [str(part) for part in prefix]
         self.port, self.rest_port = free_ports()
         self.log_dir = Path(log_dir)
         self.log_path = self.log_dir / f"mserve-{self.port}.log"
@@ -81,7 +82,7 @@ class Server:
         pytest.fail(f"mserve could not bind a port in {attempts} attempts:\n{self.log}")
 
     def _launch(self, timeout):
-        command = [str(BINARY), *self.args, "--port", str(self.port),
+        command = [*self.prefix, str(BINARY), *self.args, "--port", str(self.port),
                    "--rest_port", str(self.rest_port)]
         self.log_path = self.log_dir / f"mserve-{self.port}.log"
         with open(self.log_path, "wb") as log:

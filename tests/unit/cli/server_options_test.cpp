@@ -58,7 +58,7 @@ TEST(ServerOptionsTest, HelpListsEveryFlagWithItsDefaultOnOneLine) {
       {"--grpc_channel_arguments ARGS", "(default: none)"},
       {"--rest_port PORT", "(default: 0)"},
       {"--rest_bind_address ADDRESSES", "(default: 0.0.0.0)"},
-      {"--rest_workers COUNT", "(default: min(cores, (open files - 15) / 7), at least 2)"},
+      {"--rest_workers COUNT", "(default: min(CPU budget, (open files - 15) / 7), at least 2)"},
       {"--model_name NAME", "(default: none)"},
       {"--model_path PATH", "(default: none)"},
       {"--config_path PATH", "(default: none)"},
