@@ -33,18 +33,23 @@ util::StatusOr<std::vector<TensorInfo>> modelInputs(const ov_model_t* model) {
   });
 }
 
-// Checks output names and types before the (slow) compile, so such a model fails fast.
-util::Status checkModelOutputs(const ov_model_t* model) {
+// Also checks output names and types before the (slow) compile, so such a model fails fast.
+util::StatusOr<std::vector<TensorInfo>> modelOutputs(const ov_model_t* model) {
   size_t count = 0;
   const ov_status_e status = ov_model_outputs_size(model, &count);
   if (status != OK) {
     return ovStatus(status, util::StatusCode::kModelConfigInvalid, "cannot count model outputs");
   }
-  const auto outputs =
-      describePorts(count, PortKind::kOutput, [model](size_t i, ov_output_const_port_t** port) {
-        return ov_model_const_output_by_index(model, i, port);
-      });
-  return outputs.status();
+  return describePorts(count, PortKind::kOutput, [model](size_t i, ov_output_const_port_t** port) {
+    return ov_model_const_output_by_index(model, i, port);
+  });
+}
+
+std::vector<tensor::ModelShape> shapesOf(const std::vector<TensorInfo>& ports) {
+  std::vector<tensor::ModelShape> shapes;
+  shapes.reserve(ports.size());
+  for (const TensorInfo& port : ports) shapes.push_back(port.shape);
+  return shapes;
 }
 
 // The one place that turns the user's properties into the C API's key/value array. The array
@@ -77,9 +82,14 @@ util::StatusOr<std::unique_ptr<CompiledModel>> CompiledModel::load(const Core& c
   if (!model.isOk()) return model.status();
   const auto inputs = modelInputs(model->get());
   if (!inputs.isOk()) return inputs.status();
-  MSERVE_RETURN_IF_ERROR(checkModelOutputs(model->get()));
-  MSERVE_RETURN_IF_ERROR(reshapeModel(model->get(), inputs.value(), spec));
+  const auto outputs = modelOutputs(model->get());
+  if (!outputs.isOk()) return outputs.status();
+  // Layouts first, then the shapes: --shape is in the layout clients send (as OVMS), so it
+  // applies to the inputs the layout conversion created.
   MSERVE_RETURN_IF_ERROR(applyLayouts(model.value(), inputs.value(), spec));
+  const auto client_inputs = spec.layouts.empty() ? inputs : modelInputs(model->get());
+  if (!client_inputs.isOk()) return client_inputs.status();
+  MSERVE_RETURN_IF_ERROR(reshapeModel(model->get(), client_inputs.value(), spec));
 
   auto compiled = compile(core, model->get(), spec);
   if (!compiled.isOk()) return compiled.status();
@@ -108,6 +118,8 @@ util::StatusOr<std::unique_ptr<CompiledModel>> CompiledModel::load(const Core& c
   result->inputs_ = std::move(compiled_inputs).value();
   for (TensorInfo& input : result->inputs_) input.layout = clientLayout(spec, input.name);
   result->outputs_ = std::move(compiled_outputs).value();
+  result->original_input_shapes_ = shapesOf(client_inputs.value());
+  result->original_output_shapes_ = shapesOf(outputs.value());
   return result;
 }
 

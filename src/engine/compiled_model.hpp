@@ -37,7 +37,8 @@ struct LoadSpec {
   // --batch_size: replaces dimension 0 of every input (ignored when shapes is not empty).
   std::optional<tensor::Dimension> batch;
   // --layout per input name ("" = every input): "NHWC:NCHW" (tensor:model, adds the conversion)
-  // or "NCHW" (declares the model's layout). Applied after the reshape.
+  // or "NCHW" (declares the model's layout). Applied before the reshape, so `shapes` and
+  // `batch` are in the tensor layout.
   std::map<std::string, std::string> layouts;
 };
 
@@ -51,6 +52,14 @@ class CompiledModel {
 
   const std::vector<TensorInfo>& inputs() const { return inputs_; }
   const std::vector<TensorInfo>& outputs() const { return outputs_; }
+  // The model's own dims before `shapes` and `batch` (in the client's layout), by port index:
+  // what metadata reports for `auto` shapes until a request of other dims (OVMS).
+  const std::vector<tensor::ModelShape>& originalInputShapes() const {
+    return original_input_shapes_;
+  }
+  const std::vector<tensor::ModelShape>& originalOutputShapes() const {
+    return original_output_shapes_;
+  }
   // OPTIMAL_NUMBER_OF_INFER_REQUESTS, or 1 if the device cannot tell.
   uint32_t optimalInferRequests() const;
   // A compiled property as a string ("" if the device does not report it).
@@ -65,6 +74,8 @@ class CompiledModel {
   ov_compiled_model* compiled_ = nullptr;
   std::vector<TensorInfo> inputs_;
   std::vector<TensorInfo> outputs_;
+  std::vector<tensor::ModelShape> original_input_shapes_;
+  std::vector<tensor::ModelShape> original_output_shapes_;
 };
 
 }  // namespace mserve::engine

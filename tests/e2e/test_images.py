@@ -102,13 +102,13 @@ def reference(models_dir, model, batch):
     return ov_reference(models_dir / model / "1", {"image": batch}, F32)
 
 
-def tfs_predict(server, model, images):
+def tfs_predict(server, model, images, input_name="image"):
     """TF Serving Predict with the images in string_val; name -> ndarray."""
     proto = tensor_pb2.TensorProto(dtype=types_pb2.DT_STRING, string_val=images)
     proto.tensor_shape.dim.add(size=len(images))
     request = predict_pb2.PredictRequest()
     request.model_spec.name = model
-    request.inputs["image"].CopyFrom(proto)
+    request.inputs[input_name].CopyFrom(proto)
     options = [("grpc.max_send_message_length", GRPC_MAX_MESSAGE),
                ("grpc.max_receive_message_length", GRPC_MAX_MESSAGE)]
     with grpc.insecure_channel(server.grpc_url, options=options) as channel:
@@ -117,9 +117,9 @@ def tfs_predict(server, model, images):
     return {name: make_ndarray(value) for name, value in response.outputs.items()}
 
 
-def kfs_infer(server, model, images):
+def kfs_infer(server, model, images, input_name="image"):
     """KServe ModelInfer with the images as one BYTES input [N] (raw contents, tritonclient)."""
-    infer_input = grpcclient.InferInput("image", [len(images)], "BYTES")
+    infer_input = grpcclient.InferInput(input_name, [len(images)], "BYTES")
     infer_input.set_data_from_numpy(np.array(images, dtype=np.object_))
     result = server.client().infer(model, [infer_input])
     return {output.name: result.as_numpy(output.name) for output in result.get_response().outputs}
