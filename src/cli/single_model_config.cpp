@@ -34,6 +34,7 @@ util::StatusOr<config::ModelConfig> singleModelConfig(const ServerOptions& optio
     auto batch = config::parseBatchSize(options.batch_size);
     if (!batch.isOk()) return batch.status();
     model.batch_size = batch.value();
+    model.batch_size_auto = options.batch_size == "auto";
   }
   if (!options.layout.empty()) {
     auto layouts = config::parseLayoutParam(options.layout);

@@ -23,6 +23,9 @@ struct ModelConfig {
   VersionPolicy version_policy = VersionPolicy::latest(1);
   ShapeParam shape;
   std::optional<tensor::Dimension> batch_size;
+  // batch_size "auto" (batch_size is then dynamic, as for -1, but metadata reports the dims of
+  // the model or of the latest request instead of -1, as OVMS).
+  bool batch_size_auto = false;
   LayoutParam layouts;  // --layout: input name ("" = every input) → "NHWC:NCHW" or "NCHW"
   // OVMS's allow_cache: with --cache_dir set, models are cached unless they have an `auto`
   // shape or batch size; true caches those too.

@@ -85,6 +85,7 @@ util::Status parseBatchAndShape(const rapidjson::Value& config, ModelConfig& mod
                           "will be ignored.");
     } else {
       model.batch_size = dimension;
+      model.batch_size_auto = batch_auto;
     }
   }
   if (batch_auto || !model.shape.auto_inputs.empty()) {

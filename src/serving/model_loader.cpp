@@ -14,10 +14,12 @@ using util::StatusCode;
 
 constexpr uint32_t kMaxNireq = 100000;  // OVMS's limit ("Nireq parameter too high")
 
+bool hasAutoShapes(const config::ModelConfig& config) {
+  return config.batch_size_auto || !config.shape.auto_inputs.empty();
+}
+
 bool cachingOff(const config::ModelConfig& config, bool cache_dir_set) {
-  if (!cache_dir_set || config.allow_cache) return false;
-  const bool batch_auto = config.batch_size && *config.batch_size == tensor::Dimension::dynamic();
-  return batch_auto || !config.shape.auto_inputs.empty();
+  return cache_dir_set && !config.allow_cache && hasAutoShapes(config);
 }
 
 // Shape keys name inputs as clients see them; the engine reshapes by the model's own names.
@@ -149,7 +151,8 @@ util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Cor
       engine::InferRequestPool::create(*compiled.value(), nireq, options.inline_inference_limit);
   if (!pool.isOk()) return pool.status();
   auto loaded = std::make_shared<ModelVersion>(config.name, version, std::move(compiled.value()),
-                                               std::move(pool.value()), mapping.value());
+                                               std::move(pool.value()), mapping.value(),
+                                               hasAutoShapes(config));
   logEffectiveProperties(*loaded);
   return loaded;
 }

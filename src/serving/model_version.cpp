@@ -45,13 +45,31 @@ std::vector<engine::TensorInfo> renamed(std::vector<engine::TensorInfo> tensors,
 ModelVersion::ModelVersion(std::string name, int64_t version,
                            std::unique_ptr<engine::CompiledModel> model,
                            std::unique_ptr<engine::InferRequestPool> pool,
-                           const config::TensorMapping& mapping)
+                           const config::TensorMapping& mapping, bool reports_request_shapes)
     : name_(std::move(name)),
       version_(version),
       model_(std::move(model)),
       pool_(std::move(pool)),
       inputs_(renamed(model_->inputs(), mapping.inputs)),
-      outputs_(renamed(model_->outputs(), mapping.outputs)) {}
+      outputs_(renamed(model_->outputs(), mapping.outputs)) {
+  if (reports_request_shapes) {
+    reported_ = std::make_unique<ReportedShapes>(
+        PortShapes{model_->originalInputShapes(), model_->originalOutputShapes()});
+  }
+}
+
+MetadataPorts ModelVersion::metadataPorts() const {
+  MetadataPorts ports{inputs_, outputs_};
+  if (reported_ == nullptr) return ports;
+  const PortShapes shapes = reported_->current();
+  for (size_t i = 0; i < ports.inputs.size() && i < shapes.inputs.size(); ++i) {
+    ports.inputs[i].shape = shapes.inputs[i];
+  }
+  for (size_t i = 0; i < ports.outputs.size() && i < shapes.outputs.size(); ++i) {
+    ports.outputs[i].shape = shapes.outputs[i];
+  }
+  return ports;
+}
 
 void ModelVersion::attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics) {
   metrics_ = std::move(metrics);
@@ -115,6 +133,7 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
       response.outputs.push_back(std::move(output.value()));
     }
   }
+  if (status.isOk() && reported_ != nullptr) noteRequestDims(slot, request);
   // Respond before releasing: the output views point into the infer request's tensors.
   done(status, status.isOk() ? &response : nullptr);
   if (metrics_) {
@@ -122,6 +141,30 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
     metrics_->addCurrentRequests(-1);
   }
   pool_->release(slot);
+}
+
+// Before the response goes out, so a client that reads metadata after its answer sees its dims.
+void ModelVersion::noteRequestDims(engine::InferRequest& slot,
+                                   const tensor::InferenceRequest& request) {
+  std::vector<tensor::Shape> inputs;
+  inputs.reserve(inputs_.size());
+  for (const engine::TensorInfo& info : inputs_) {
+    for (const tensor::InputTensor& input : request.inputs) {
+      if (input.name == info.name) {
+        inputs.push_back(input.shape);
+        break;
+      }
+    }
+  }
+  if (!reported_->differs(inputs)) return;
+  std::vector<tensor::Shape> outputs;
+  outputs.reserve(outputs_.size());
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    auto output = slot.output(i);
+    if (!output.isOk()) return;  // the response reports the failure; metadata stays as it was
+    outputs.push_back(std::move(output->shape));
+  }
+  reported_->update(inputs, outputs);
 }
 
 }  // namespace mserve::serving

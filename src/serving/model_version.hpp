@@ -16,6 +16,7 @@
 #include "engine/compiled_model.hpp"
 #include "engine/infer_request_pool.hpp"
 #include "metrics/model_metrics.hpp"
+#include "serving/reported_shapes.hpp"
 #include "tensor/inference_request.hpp"
 #include "util/executor.hpp"
 #include "util/status.hpp"
@@ -29,17 +30,26 @@ enum class VersionState { kStart, kLoading, kAvailable, kUnloading, kEnd };
 using ResponseCallback =
     std::function<void(const util::Status& status, const tensor::InferenceResponse* response)>;
 
+struct MetadataPorts {
+  std::vector<engine::TensorInfo> inputs;
+  std::vector<engine::TensorInfo> outputs;
+};
+
 class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
  public:
   ModelVersion(std::string name, int64_t version, std::unique_ptr<engine::CompiledModel> model,
                std::unique_ptr<engine::InferRequestPool> pool,
-               const config::TensorMapping& mapping = {});
+               const config::TensorMapping& mapping = {}, bool reports_request_shapes = false);
 
   const std::string& name() const { return name_; }
   int64_t version() const { return version_; }
   // Inputs and outputs in the engine's order, with the names clients use.
   const std::vector<engine::TensorInfo>& inputs() const { return inputs_; }
   const std::vector<engine::TensorInfo>& outputs() const { return outputs_; }
+  // Inputs and outputs as model metadata describes them: inputs() and outputs(), except for a
+  // version loaded with `reports_request_shapes` (`shape: auto`, `batch_size: auto`), which
+  // reports the model's original dims, then those of its latest request of other dims (OVMS).
+  MetadataPorts metadataPorts() const;
   const engine::CompiledModel& compiledModel() const { return *model_; }
   size_t nireq() const { return pool_->size(); }
 
@@ -59,6 +69,7 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   void complete(engine::InferRequest& slot, const tensor::InferenceRequest& request,
                 const std::vector<size_t>& output_indices, util::Status status,
                 const ResponseCallback& done);
+  void noteRequestDims(engine::InferRequest& slot, const tensor::InferenceRequest& request);
 
   const std::string name_;
   const int64_t version_;
@@ -68,6 +79,7 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   const std::vector<engine::TensorInfo> outputs_;  // model_'s, renamed
   std::atomic<VersionState> state_{VersionState::kAvailable};
   std::shared_ptr<metrics::ModelMetrics> metrics_;
+  std::unique_ptr<ReportedShapes> reported_;  // null: metadata shows inputs_ and outputs_
 };
 
 }  // namespace mserve::serving

@@ -48,8 +48,9 @@ util::StatusOr<api::kfs::ModelDescription> ServingBackend::describe(std::string_
   for (auto it = all.value().rbegin(); it != all.value().rend(); ++it) {
     description.versions.push_back((*it)->version());
   }
-  description.inputs = describeTensors(model.inputs());
-  description.outputs = describeTensors(model.outputs());
+  const MetadataPorts ports = model.metadataPorts();
+  description.inputs = describeTensors(ports.inputs);
+  description.outputs = describeTensors(ports.outputs);
   return description;
 }
 
@@ -78,10 +79,9 @@ void ServingBackend::infer(std::shared_ptr<const tensor::InferenceRequest> reque
   if (!version.isOk()) return done(version.status(), nullptr);
   // Counted once the response is out, so that request time covers encoding too. Requests for
   // unknown models have no series to count in (as OVMS).
-  done = [metrics = version.value()->metrics(), api = request->api,
-          interface = request->interface, received = request->received,
-          done = std::move(done)](const util::Status& status,
-                                  const tensor::InferenceResponse* response) {
+  done = [metrics = version.value()->metrics(), api = request->api, interface = request->interface,
+          received = request->received, done = std::move(done)](
+             const util::Status& status, const tensor::InferenceResponse* response) {
     done(status, response);
     if (metrics == nullptr) return;
     metrics->countRequest(api, interface, metrics::Method::kInfer, status.isOk());
