@@ -1,6 +1,8 @@
 #include "engine/compiled_model.hpp"
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
 
 #include "engine/layout.hpp"
 #include "engine/ov_handles.hpp"
@@ -12,14 +14,25 @@
 namespace mserve::engine {
 namespace {
 
+// Whether `path` is a folder (a saved_model) or a file this process can open.
+bool canOpen(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return true;
+  return std::ifstream(path, std::ios::binary).is_open();
+}
+
 util::StatusOr<OvModel> readModel(const Core& core, const std::string& file) {
   ov_model_t* model = nullptr;
   // A null weights path lets each frontend find its weights (the .bin beside an .xml).
   const ov_status_e status = ov_core_read_model(core.raw(), file.c_str(), nullptr, &model);
-  if (status != OK) {
-    return ovStatus(status, util::StatusCode::kFileInvalid, "cannot read model " + file);
+  if (status == OK) return OvModel(model);
+  // A file that is there but that OpenVINO cannot read or convert (an operator it does not
+  // support, a malformed graph) is no missing file: OVMS answers "Internal server error".
+  if (canOpen(file)) {
+    return ovStatus(status, util::StatusCode::kInternalError,
+                    "OpenVINO cannot read or convert model " + file);
   }
-  return OvModel(model);
+  return ovStatus(status, util::StatusCode::kFileInvalid, "cannot read model " + file);
 }
 
 util::StatusOr<std::vector<TensorInfo>> modelInputs(const ov_model_t* model) {

@@ -6,6 +6,7 @@ import re
 import subprocess
 
 import numpy as np
+import onnx
 import openvino as ov
 import pytest
 
@@ -205,3 +206,22 @@ def test_grpc_workers_two(models_dir, log_dir):
         for _ in range(3):  # separate connections may land on either server instance
             serves_dummy(server)
             server.close_channel()
+
+
+def test_model_openvino_cannot_convert_is_labelled_as_such(tmp_path):
+    # The file exists and is valid ONNX, but uses an operator OpenVINO does not have: OVMS's
+    # "Internal server error" with OpenVINO's reason, not "File not found or cannot open".
+    node = onnx.helper.make_node("NoSuchOperation", ["x"], ["y"])
+    tensor = onnx.helper.make_tensor_value_info
+    graph = onnx.helper.make_graph([node], "unconvertible",
+                                   [tensor("x", onnx.TensorProto.FLOAT, [1, 4])],
+                                   [tensor("y", onnx.TensorProto.FLOAT, [1, 4])])
+    (tmp_path / "1").mkdir()
+    onnx.save(onnx.helper.make_model(graph), str(tmp_path / "1" / "model.onnx"))
+    result = run_mserve("--model_name", "unconvertible", "--model_path", tmp_path,
+                        "--port", free_port())
+    log = result.stdout + result.stderr
+    assert result.returncode == 1, log
+    assert "Internal server error - OpenVINO cannot read or convert model " in log, log
+    assert "NoSuchOperation" in log, log
+    assert "File not found" not in log, log

@@ -413,6 +413,24 @@ TEST_F(EngineTest, MissingFileIsFileInvalid) {
   EXPECT_NE(model.status().details().find("missing.xml"), std::string::npos);
 }
 
+TEST_F(EngineTest, ModelOpenVinoCannotConvertIsAnInternalErrorWithItsReason) {
+  // The file is there and is an IR, but names an operator OpenVINO does not have.
+  std::string xml = kU4Xml;
+  xml.replace(xml.find("type=\"Convert\""), std::strlen("type=\"Convert\""),
+              "type=\"NoSuchOperation\"");
+  writeFile(*dir_ / "unknown_op.xml", xml.data(), xml.size());
+  const auto model = CompiledModel::load(**core_, spec("unknown_op.xml"));
+  ASSERT_FALSE(model.isOk());
+  EXPECT_EQ(model.status().code(), StatusCode::kInternalError);
+  EXPECT_EQ(model.status().message().rfind("Internal server error - OpenVINO cannot read or "
+                                           "convert model ",
+                                           0),
+            0u)
+      << model.status().message();
+  EXPECT_NE(model.status().details().find("NoSuchOperation"), std::string::npos)
+      << model.status().details();
+}
+
 TEST_F(EngineTest, UnsupportedElementTypeNamesTensorAndType) {
   const auto model = CompiledModel::load(**core_, spec("u4.xml"));
   ASSERT_FALSE(model.isOk());
