@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,57 @@ def test_transport_floors(floor, protocol):
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
+
+
+# A KServe REST server that sends each response's headers and body in two writes with a pause
+# between them, as uvicorn-based servers may: a benchmark client must read any server's answers.
+SPLIT_SERVER = r'''
+import json, sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+METADATA = {"name": "dummy", "versions": ["1"], "platform": "split",
+            "inputs": [{"name": "b", "datatype": "FP32", "shape": [1, 10]}],
+            "outputs": [{"name": "a", "datatype": "FP32", "shape": [1, 10]}]}
+ANSWER = {"model_name": "dummy", "outputs": [{"name": "a", "datatype": "FP32", "shape": [1, 10],
+                                              "data": [1.0] * 10}]}
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def answer(self, body):
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()  # the first write: status line and headers
+        time.sleep(0.002)
+        self.wfile.write(data)  # the second write: the body
+
+    def do_GET(self):
+        self.answer(METADATA)
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.answer(ANSWER)
+
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(f"listening on {server.server_address[1]}", flush=True)
+server.serve_forever()
+'''
+
+
+@pytest.mark.parametrize("protocol", ["kfs-rest-json", "kfs-rest-binary"])
+def test_rest_client_reads_headers_and_body_sent_apart(protocol):
+    process = subprocess.Popen([sys.executable, "-c", SPLIT_SERVER], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        port = int(re.match(r"listening on (\d+)", process.stdout.readline()).group(1))
+        report = bench_json("--protocol", protocol, "--address", f"127.0.0.1:{port}",
+                            "-m", "dummy", "-c", 2)
+        check_report(report, protocol, (2,))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

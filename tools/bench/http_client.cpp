@@ -4,6 +4,11 @@ namespace mserve::bench {
 namespace {
 
 constexpr size_t kReadRoomBytes = 64 * 1024;
+// The largest response body accepted. An explicit number, not body_limit(boost::none): Boost
+// 1.74's parser compares a Content-Length against that empty optional as if it were a limit
+// below every size, so responses whose headers arrive before their body (a separate write, as
+// uvicorn-based servers send them) failed with "body limit exceeded".
+constexpr uint64_t kMaxResponseBodyBytes = uint64_t{4} << 30;  // 4 GiB
 
 }  // namespace
 
@@ -60,7 +65,7 @@ void HttpConnection::write() {
 
 void HttpConnection::read() {
   parser_ = std::make_unique<bhttp::response_parser<bhttp::string_body>>();
-  parser_->body_limit(boost::none);
+  parser_->body_limit(kMaxResponseBodyBytes);
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code error, size_t) {
                       if (error) return self->fail("read", error);
