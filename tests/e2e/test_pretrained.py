@@ -1,8 +1,9 @@
 """Real pretrained models (tools/pretrained_models.py: PaddleOCR's NCHW models from a PyPI
 wheel) taking JPEGs: `layout` together with `shape`, where the shape is in the layout clients
 send (OVMS's order: layout first, then reshape), in single-model mode and config.json, with
-named and unnamed shapes."""
+named and unnamed shapes; and the text recogniser reading a text the test draws."""
 import json
+import subprocess
 import sys
 
 import numpy as np
@@ -55,3 +56,15 @@ def test_layout_with_shape_in_config_json(tmp_path, models_dir, log_dir, shape):
     with running_server(["--config_path", repo.root], log_dir) as server:
         for api in SENDERS:
             check_direction_server(server, models_dir, api)
+
+
+def test_demo_request_reads_the_text_it_drew(models_dir, log_dir):
+    args = model_args("ocr_text", models_dir, F32, LAYOUT + ["--shape", "(1,48,320,3)"])
+    with running_server(args, log_dir) as server:
+        for text in ("mserve 2026", "Drop-in 2026"):
+            result = subprocess.run(
+                [sys.executable, str(REPO / "tools" / "sample_request.py"), "--url",
+                 server.grpc_url, "--labels", str(models_dir / "ocr_text" / "labels.txt"),
+                 "--text", text], capture_output=True, text=True, timeout=60)
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert f"read:  {text!r}" in result.stdout, result.stdout
