@@ -65,11 +65,17 @@ def test_probes_use_the_health_endpoints_on_declared_ports(rendered, kustomizati
     expected = {"startupProbe": "/v2/health/ready", "readinessProbe": "/v2/health/ready",
                 "livenessProbe": "/v2/health/live"}
     port_names = {p["name"]: p["containerPort"] for p in container["ports"]}
-    rest_port = int(flag_values(container["args"])["rest_port"])
+    args = flag_values(container["args"])
+    rest_port = int(args["rest_port"])
+    models = [m["config"]["name"] for m in json.loads(
+        only(rendered[kustomization], "ConfigMap")["data"]["config.json"])["model_config_list"]]
     for probe_name, path in expected.items():
         probe = container[probe_name]
-        if "grpc" in probe:
-            assert probe["grpc"]["port"] == int(flag_values(container["args"])["port"])
+        # gRPC health names follow readiness (the server, or one model): never for liveness,
+        # which must stay true while the server drains.
+        if "grpc" in probe and probe_name != "livenessProbe":
+            assert probe["grpc"]["port"] == int(args["port"]), probe_name
+            assert probe["grpc"].get("service", "") in ["", *models], probe_name
             continue
         assert probe["httpGet"]["path"] == path, probe_name
         port = probe["httpGet"]["port"]
