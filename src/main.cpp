@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/config/config_rest_api.hpp"
@@ -20,8 +21,10 @@
 #include "engine/core.hpp"
 #include "metrics/metrics_registry.hpp"
 #include "net/grpc/grpc_server.hpp"
+#include "net/grpc/health_publisher.hpp"
 #include "net/http/http_server.hpp"
 #include "serving/cache_dir.hpp"
+#include "serving/health_report.hpp"
 #include "serving/model_manager.hpp"
 #include "serving/model_watcher.hpp"
 #include "serving/serving_backend.hpp"
@@ -37,8 +40,9 @@ namespace {
 using namespace mserve;
 
 constexpr int kExitStartFailure = 1;
-// OVMS gives in-flight gRPC calls 5 s after a shutdown signal.
-constexpr auto kShutdownGrace = std::chrono::seconds(5);
+// How often the gRPC health service catches up with model changes (drain and readiness are
+// published at once).
+constexpr auto kHealthPeriod = std::chrono::milliseconds(500);
 // Completion threads only encode responses; inference runs on OpenVINO's own threads.
 constexpr size_t kCompletionThreads = 2;
 
@@ -91,6 +95,9 @@ util::StatusOr<std::unique_ptr<net::http::HttpServer>> startRestServer(
   http_options.limits.max_body_bytes = options.rest_max_body_bytes;
   http_options.limits.max_header_bytes = options.rest_max_header_bytes;
   http_options.limits.idle_timeout = std::chrono::seconds(options.rest_idle_timeout_seconds);
+  http_options.tls_cert_path = options.rest_tls.cert_path;
+  http_options.tls_key_path = options.rest_tls.key_path;
+  http_options.tls_client_ca_path = options.rest_tls.client_ca_path;
   return net::http::HttpServer::start(http_options, router);
 }
 
@@ -150,6 +157,9 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   grpc_options.workers = options.grpc_workers;
   grpc_options.channel_arguments = options.grpc_channel_arguments;
   grpc_options.max_concurrent_streams = static_cast<int>(cpu_budget.cpus);
+  grpc_options.tls_cert_path = options.grpc_tls.cert_path;
+  grpc_options.tls_key_path = options.grpc_tls.key_path;
+  grpc_options.tls_client_ca_path = options.grpc_tls.client_ca_path;
   std::unique_ptr<net::grpc_server::GrpcServer> grpc_server;  // --port 0: no gRPC
   if (options.port != 0) {
     auto started = net::grpc_server::GrpcServer::start(
@@ -159,6 +169,12 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
       return kExitStartFailure;
     }
     grpc_server = std::move(started.value());
+  }
+  std::unique_ptr<net::grpc_server::HealthPublisher> health;  // NOT_SERVING until ready
+  if (grpc_server) {
+    health = std::make_unique<net::grpc_server::HealthPublisher>(
+        *grpc_server, [&] { return serving::healthReport(manager, backend.ready()); },
+        kHealthPeriod);
   }
   // Routes are registered before the server starts; the router outlives what they refer to.
   serving::ServingConfigBackend config_backend(manager);
@@ -181,6 +197,7 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
     return kExitStartFailure;
   }
   manager.setReady();
+  if (health) health->publishNow();
   std::unique_ptr<serving::ModelWatcher> watcher;  // --file_system_poll_wait_seconds 0: none
   if (options.file_system_poll_wait_seconds > 0) {
     watcher = std::make_unique<serving::ModelWatcher>(
@@ -189,13 +206,27 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   MSERVE_LOG(util::modelManagerLog(), info, "Started model manager thread");
 
   const int signal = util::waitForShutdownSignal();
-  MSERVE_LOG(util::servingLog(), info, "Received signal {}: shutting down", signal);
+  util::exitOnNextShutdownSignal();
+  MSERVE_LOG(util::servingLog(), info, "Received signal {}: not ready, serving for {} s more",
+             signal, options.drain_seconds);
+  // Load balancers and kubelets see not-ready at once and stop sending, while requests already
+  // routed here (the endpoint-removal race, REFERENCE-2 §11.2) are still served.
   backend.startDraining();
+  if (health) health->publishNow();
   watcher.reset();  // no reload while draining
+  std::this_thread::sleep_for(std::chrono::seconds(options.drain_seconds));
+  MSERVE_LOG(util::servingLog(), info, "Shutting down: requests in flight get {} s",
+             options.shutdown_timeout_seconds);
+  health.reset();
   // Each returns once every call finished: a call finishes only after its inference completed.
-  const auto rest_deadline = std::chrono::steady_clock::now() + kShutdownGrace;
-  if (grpc_server) grpc_server->shutdown(std::chrono::system_clock::now() + kShutdownGrace);
-  if (*http_server) (*http_server)->stop(rest_deadline);
+  const auto grace = std::chrono::seconds(options.shutdown_timeout_seconds);
+  // Both stop accepting at once: neither keeps taking requests while the other drains.
+  const auto rest_deadline = std::chrono::steady_clock::now() + grace;
+  std::thread rest_stopper([&] {
+    if (*http_server) (*http_server)->stop(rest_deadline);
+  });
+  if (grpc_server) grpc_server->shutdown(std::chrono::system_clock::now() + grace);
+  rest_stopper.join();
   MSERVE_LOG(util::servingLog(), info, "Shutdown complete");
   return 0;
 }

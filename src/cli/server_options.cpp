@@ -81,6 +81,20 @@ constexpr FlagSpec kFlags[] = {
     {"inline_inference_max_us", FlagType::kUint, "MICROSECONDS", "200",
      "Models whose inferences take at most this long run them on the receiving thread; "
      "0 = always hand off to OpenVINO's threads"},
+    {"drain_seconds", FlagType::kUint, "SECONDS", "0",
+     "After SIGTERM, report not ready but keep serving this long before stopping"},
+    {"shutdown_timeout_seconds", FlagType::kUint, "SECONDS", "5",
+     "After the drain, how long requests in flight may take to finish"},
+    {"grpc_tls_cert", FlagType::kString, "PEM", "none",
+     "Server certificate (chain) file: gRPC over TLS; needs --grpc_tls_key"},
+    {"grpc_tls_key", FlagType::kString, "PEM", "none", "Private key file of --grpc_tls_cert"},
+    {"grpc_tls_client_ca", FlagType::kString, "PEM", "none",
+     "CA file: gRPC clients must present a certificate it signed (mutual TLS)"},
+    {"rest_tls_cert", FlagType::kString, "PEM", "none",
+     "Server certificate (chain) file: REST over HTTPS; needs --rest_tls_key"},
+    {"rest_tls_key", FlagType::kString, "PEM", "none", "Private key file of --rest_tls_cert"},
+    {"rest_tls_client_ca", FlagType::kString, "PEM", "none",
+     "CA file: REST clients must present a certificate it signed (mutual TLS)"},
 };
 
 cxxopts::Options buildOptions() {
@@ -153,6 +167,14 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "metrics_list", o.metrics_list);
   take(parsed, "max_image_pixels", o.max_image_pixels);
   take(parsed, "inline_inference_max_us", o.inline_inference_max_us);
+  take(parsed, "drain_seconds", o.drain_seconds);
+  take(parsed, "shutdown_timeout_seconds", o.shutdown_timeout_seconds);
+  take(parsed, "grpc_tls_cert", o.grpc_tls.cert_path);
+  take(parsed, "grpc_tls_key", o.grpc_tls.key_path);
+  take(parsed, "grpc_tls_client_ca", o.grpc_tls.client_ca_path);
+  take(parsed, "rest_tls_cert", o.rest_tls.cert_path);
+  take(parsed, "rest_tls_key", o.rest_tls.key_path);
+  take(parsed, "rest_tls_client_ca", o.rest_tls.client_ca_path);
   return o;
 }
 

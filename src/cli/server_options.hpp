@@ -9,6 +9,14 @@
 
 namespace mserve::cli {
 
+// TLS files of one transport (PEM paths); all empty = plaintext.
+struct TlsFiles {
+  std::string cert_path;       // certificate chain
+  std::string key_path;        // its private key
+  std::string client_ca_path;  // set: clients must present a certificate this CA signed
+  bool enabled() const { return !cert_path.empty(); }
+};
+
 struct ServerOptions {
   // Transport.
   uint32_t port = 0;  // gRPC; 0 = off
@@ -49,6 +57,12 @@ struct ServerOptions {
   uint32_t max_image_pixels = 1u << 26;
   // Inference on the receiving thread for light models (engine/inline_policy.hpp).
   uint32_t inline_inference_max_us = 200;
+  // Graceful shutdown (REFERENCE.md §9.3): not-ready but serving for drain_seconds after the
+  // first SIGTERM/SIGINT, then in-flight requests get shutdown_timeout_seconds.
+  uint32_t drain_seconds = 0;
+  uint32_t shutdown_timeout_seconds = 5;  // OVMS's hard-coded gRPC grace
+  TlsFiles grpc_tls;
+  TlsFiles rest_tls;
 };
 
 // What the command line asks for: run, or print and exit with `exit_code`.

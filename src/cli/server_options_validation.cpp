@@ -117,6 +117,22 @@ std::string validateRestWorkers(ServerOptions& o, uint32_t core_count, uint64_t 
   return "";
 }
 
+// mserve's TLS flags: a certificate needs its key and the other way round; a client CA needs
+// a certificate; a transport that is off takes no TLS flags.
+std::string validateTls(const TlsFiles& tls, std::string_view prefix, uint32_t port) {
+  const std::string p(prefix);
+  if (tls.cert_path.empty() != tls.key_path.empty()) {
+    return p + "_tls_cert and " + p + "_tls_key must be set together";
+  }
+  if (!tls.client_ca_path.empty() && tls.cert_path.empty()) {
+    return p + "_tls_client_ca needs " + p + "_tls_cert and " + p + "_tls_key";
+  }
+  if (tls.enabled() && port == 0) {
+    return p + "_tls_cert is set but " + (p == "grpc" ? "port" : "rest_port") + " is not set";
+  }
+  return "";
+}
+
 // Rules 11-15: ports and bind addresses.
 std::string validateNetwork(const ServerOptions& o) {
   if (o.port > kMaxPort) return "port number out of range from 0 to 65535";
@@ -157,6 +173,10 @@ std::string validateServerOptions(ServerOptions& o, uint32_t core_count,
     return error;
   }
   if (std::string error = validateNetwork(o); !error.empty()) return error;
+  if (std::string error = validateTls(o.grpc_tls, "grpc", o.port); !error.empty()) return error;
+  if (std::string error = validateTls(o.rest_tls, "rest", o.rest_port); !error.empty()) {
+    return error;
+  }
   constexpr std::array<std::string_view, 5> kLevels = {"TRACE", "DEBUG", "INFO", "WARNING",
                                                        "ERROR"};
   if (std::find(kLevels.begin(), kLevels.end(), o.log_level) == kLevels.end()) {

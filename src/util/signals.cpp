@@ -3,6 +3,11 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdlib>
+#include <thread>
+
+#include "util/logging.hpp"
+
 namespace mserve::util {
 namespace {
 
@@ -27,6 +32,14 @@ int waitForShutdownSignal() {
   while (sigwait(&set, &signal) != 0) {
   }
   return signal;
+}
+
+void exitOnNextShutdownSignal() {
+  std::thread([] {
+    const int signal = waitForShutdownSignal();
+    MSERVE_LOG(servingLog(), warn, "Received signal {} again: exiting without draining", signal);
+    std::_Exit(128 + signal);
+  }).detach();
 }
 
 }  // namespace mserve::util

@@ -1,5 +1,6 @@
 #include "net/grpc/grpc_server.hpp"
 
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <utility>
 
@@ -91,13 +94,40 @@ std::vector<ChannelArgument> effectiveArguments(const GrpcServerOptions& options
   return arguments;
 }
 
-std::unique_ptr<::grpc::Server> buildServer(const std::vector<std::string>& addresses,
-                                            const std::vector<ChannelArgument>& arguments,
-                                            const std::vector<::grpc::Service*>& services,
-                                            int* bound_port) {
+util::StatusOr<std::string> readPem(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Status(StatusCode::kInternalError, "Cannot read TLS file " + path);
+  return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
+// Plaintext, TLS, or mutual TLS (client certificate required and verified), as Triton's
+// --grpc-use-ssl[-mutual] (REFERENCE-2 §7.1).
+util::StatusOr<std::shared_ptr<::grpc::ServerCredentials>> credentials(
+    const GrpcServerOptions& options) {
+  if (options.tls_cert_path.empty()) return ::grpc::InsecureServerCredentials();
+  auto cert = readPem(options.tls_cert_path);
+  if (!cert.isOk()) return cert.status();
+  auto key = readPem(options.tls_key_path);
+  if (!key.isOk()) return key.status();
+  ::grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({std::move(key).value(), std::move(cert).value()});
+  if (!options.tls_client_ca_path.empty()) {
+    auto ca = readPem(options.tls_client_ca_path);
+    if (!ca.isOk()) return ca.status();
+    ssl.pem_root_certs = std::move(ca).value();
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return ::grpc::SslServerCredentials(ssl);
+}
+
+std::unique_ptr<::grpc::Server> buildServer(
+    const std::vector<std::string>& addresses,
+    const std::shared_ptr<::grpc::ServerCredentials>& credentials,
+    const std::vector<ChannelArgument>& arguments, const std::vector<::grpc::Service*>& services,
+    int* bound_port) {
   ::grpc::ServerBuilder builder;
   for (const std::string& address : addresses) {
-    builder.AddListeningPort(address, ::grpc::InsecureServerCredentials(), bound_port);
+    builder.AddListeningPort(address, credentials, bound_port);
   }
   for (::grpc::Service* service : services) builder.RegisterService(service);
   for (const ChannelArgument& argument : arguments) {
@@ -179,10 +209,18 @@ util::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::start(
     }
   }
   const auto arguments = effectiveArguments(options, std::move(*user_arguments));
+  auto server_credentials = credentials(options);
+  if (!server_credentials.isOk()) {
+    MSERVE_LOG(util::servingLog(), err, "{}", server_credentials.status().details());
+    return server_credentials.status();
+  }
+  // Process-wide switch read by every ServerBuilder; the service runs on the callback API.
+  ::grpc::EnableDefaultHealthCheckService(true);
   std::vector<std::unique_ptr<::grpc::Server>> servers;
   int bound_port = 0;
   for (uint32_t i = 0; i < std::max(1u, options.workers); ++i) {
-    auto server = buildServer(*addresses, arguments, services, &bound_port);
+    auto server =
+        buildServer(*addresses, server_credentials.value(), arguments, services, &bound_port);
     if (server == nullptr) {
       MSERVE_LOG(util::servingLog(), err, "Failed to start gRPC server at {}",
                  options.bind_address + ":" + std::to_string(options.port));
@@ -192,7 +230,10 @@ util::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::start(
     }
     servers.push_back(std::move(server));
   }
-  MSERVE_LOG(util::servingLog(), info, "Started gRPC server on port {}", bound_port);
+  MSERVE_LOG(util::servingLog(), info, "Started gRPC server on port {}{}", bound_port,
+             options.tls_cert_path.empty()        ? ""
+             : options.tls_client_ca_path.empty() ? " (TLS)"
+                                                  : " (mutual TLS)");
   return std::unique_ptr<GrpcServer>(new GrpcServer(std::move(servers), bound_port));
 }
 
@@ -200,6 +241,15 @@ GrpcServer::GrpcServer(std::vector<std::unique_ptr<::grpc::Server>> servers, int
     : servers_(std::move(servers)), port_(port) {}
 
 GrpcServer::~GrpcServer() { shutdown(std::chrono::system_clock::now()); }
+
+void GrpcServer::setHealth(const std::vector<std::pair<std::string, bool>>& serving) {
+  std::lock_guard lock(mutex_);
+  for (auto& server : servers_) {
+    ::grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+    if (health == nullptr) continue;
+    for (const auto& [name, is_serving] : serving) health->SetServingStatus(name, is_serving);
+  }
+}
 
 void GrpcServer::shutdown(std::chrono::system_clock::time_point deadline) {
   std::lock_guard lock(mutex_);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct GrpcServerOptions {
   // few hundred bytes of metadata, so 16 KiB costs nothing and bounds what the parser sees.
   int max_metadata_bytes = 16 * 1024;
   int max_concurrent_streams = 0;  // per connection; 0 = the core count (OVMS)
+  // TLS: PEM file paths; empty cert = plaintext. With a client CA, clients must present a
+  // certificate it signed (mutual TLS); without, none is requested.
+  std::string tls_cert_path, tls_key_path, tls_client_ca_path;
 };
 
 // One --grpc_channel_arguments entry: ints where the value parses as one, else strings.
@@ -64,6 +68,11 @@ class GrpcServer {
 
   // The bound port (the ephemeral one when options.port was 0).
   int port() const { return port_; }
+
+  // grpc.health.v1.Health (grpc++'s default service, Check and Watch): sets each named
+  // service's status on every instance; names never set answer NOT_FOUND (Check) or
+  // SERVICE_UNKNOWN (Watch). "" starts SERVING until set. Thread-safe.
+  void setHealth(const std::vector<std::pair<std::string, bool>>& serving);
 
   // Stops accepting connections and calls, lets in-flight calls finish until `deadline`, then
   // cancels the rest; returns when every instance has stopped. Later calls return at once.

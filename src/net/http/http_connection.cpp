@@ -40,6 +40,7 @@ using WorkExecutor = decltype(asio::prefer(std::declval<asio::io_context::execut
 
 // Member order matters: `connection` is released before `work`, so that the connection is
 // gone (and deregistered) before the server can see its threads run out of work.
+template <class Connection>
 struct PendingResponse {
   WorkExecutor work;
   std::shared_ptr<Connection> connection;
@@ -65,41 +66,79 @@ void ServerState::remove(const Connection* connection) {
   if (connections.empty()) drained.notify_all();
 }
 
-Connection::Connection(tcp::socket socket, ServerState& state)
-    : stream_(std::move(socket)), state_(state) {
-  beast::error_code ignored;
-  stream_.socket().set_option(tcp::no_delay(true), ignored);  // responses are single writes
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+std::shared_ptr<Connection> makeConnection(tcp::socket socket, ServerState& state) {
+  if (state.tls == nullptr) {
+    return std::make_shared<BasicConnection<PlainStream>>(PlainStream(std::move(socket)), state);
+  }
+  return std::make_shared<BasicConnection<TlsStream>>(
+      TlsStream(PlainStream(std::move(socket)), *state.tls), state);
 }
 
-Connection::~Connection() { state_.remove(this); }
+template <class Stream>
+BasicConnection<Stream>::BasicConnection(Stream stream, ServerState& state)
+    : stream_(std::move(stream)), state_(state) {
+  beast::error_code ignored;
+  lowest().socket().set_option(tcp::no_delay(true), ignored);  // responses are single writes
+}
 
-void Connection::StrandExecutor::post(std::function<void()> task) {
+template <class Stream>
+BasicConnection<Stream>::~BasicConnection() {
+  state_.remove(this);
+}
+
+template <class Stream>
+void BasicConnection<Stream>::StrandExecutor::post(std::function<void()> task) {
   asio::post(connection_.stream_.get_executor(), std::move(task));
 }
 
-void Connection::start() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->readHeader(); });
+template <class Stream>
+void BasicConnection<Stream>::start() {
+  asio::dispatch(stream_.get_executor(), [self = self()] { self->handshake(); });
 }
 
-void Connection::closeIfIdle() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+// TLS: the handshake shares the header's deadline, so a silent client cannot hold a socket.
+template <class Stream>
+void BasicConnection<Stream>::handshake() {
+  if constexpr (std::is_same_v<Stream, PlainStream>) {
+    readHeader();
+  } else {
+    armTimer();
+    stream_.async_handshake(ssl::stream_base::server, [self = self()](beast::error_code error) {
+      if (error) {
+        MSERVE_LOG(util::servingLog(), debug, "REST TLS handshake failed: {}", error.message());
+        return self->close();
+      }
+      self->readHeader();
+    });
+  }
+}
+
+template <class Stream>
+void BasicConnection<Stream>::closeIfIdle() {
+  asio::post(stream_.get_executor(), [self = self()] {
     if (self->phase_ == State::kWaiting) self->close();
   });
 }
 
-void Connection::forceClose() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+template <class Stream>
+void BasicConnection<Stream>::forceClose() {
+  asio::post(stream_.get_executor(), [self = self()] { self->close(); });
 }
 
-void Connection::armTimer() {
+template <class Stream>
+void BasicConnection<Stream>::armTimer() {
   if (state_.limits.idle_timeout.count() > 0) {
-    stream_.expires_after(state_.limits.idle_timeout);
+    lowest().expires_after(state_.limits.idle_timeout);
   } else {
-    stream_.expires_never();
+    lowest().expires_never();
   }
 }
 
-void Connection::readHeader() {
+template <class Stream>
+void BasicConnection<Stream>::readHeader() {
   if (state_.stopping.load()) return close();
   phase_ = State::kWaiting;
   // An idle keep-alive connection does not keep the room a large body needed.
@@ -110,10 +149,11 @@ void Connection::readHeader() {
   armTimer();  // one deadline for the whole header: a trickling client cannot hold us forever
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code error, size_t) { self->onHeader(error); });
+      [self = self()](beast::error_code error, size_t) { self->onHeader(error); });
 }
 
-void Connection::onHeader(beast::error_code error) {
+template <class Stream>
+void BasicConnection<Stream>::onHeader(beast::error_code error) {
   if (error) return onReadFailed(error);
   phase_ = State::kReading;
   const auto& header = parser_->get();
@@ -122,7 +162,7 @@ void Connection::onHeader(beast::error_code error) {
   if (version_ >= 11 && beast::iequals(expect, "100-continue") && !parser_->is_done()) {
     armTimer();
     asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                      [self = shared_from_this()](beast::error_code write_error, size_t) {
+                      [self = self()](beast::error_code write_error, size_t) {
                         if (write_error) return self->close();
                         self->readBody();
                       });
@@ -131,7 +171,8 @@ void Connection::onHeader(beast::error_code error) {
   readBody();
 }
 
-void Connection::readBody() {
+template <class Stream>
+void BasicConnection<Stream>::readBody() {
   if (parser_->is_done()) return handleRequest();
   // Beast reads at most the buffer's free capacity (at least 512 bytes, at most 64 KiB) per
   // call; after the header that is a few KiB, so a 600 KB tensor took hundreds of reads, each
@@ -143,13 +184,14 @@ void Connection::readBody() {
   }
   armTimer();  // renewed per read: a large body may take long, but must keep moving
   bhttp::async_read_some(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code error, size_t) {
+                         [self = self()](beast::error_code error, size_t) {
                            if (error) return self->onReadFailed(error);
                            self->readBody();
                          });
 }
 
-void Connection::onReadFailed(beast::error_code error) {
+template <class Stream>
+void BasicConnection<Stream>::onReadFailed(beast::error_code error) {
   if (phase_ == State::kClosed) return;
   if (error == bhttp::error::header_limit) {
     return failRequest(
@@ -177,7 +219,8 @@ void Connection::onReadFailed(beast::error_code error) {
   close();
 }
 
-void Connection::handleRequest() {
+template <class Stream>
+void BasicConnection<Stream>::handleRequest() {
   bhttp::request<bhttp::string_body> message = parser_->release();
   parser_.reset();
   HttpRequest request;
@@ -191,23 +234,24 @@ void Connection::handleRequest() {
   request.executor = &executor_;
   keep_alive_ = message.keep_alive();
   phase_ = State::kHandling;
-  stream_.expires_never();  // inference takes what it takes
+  lowest().expires_never();  // inference takes what it takes
   state_.router.dispatch(request, makeResponder());
 }
 
-Responder Connection::makeResponder() {
-  PendingResponse pending{
-      asio::prefer(state_.io.get_executor(), asio::execution::outstanding_work.tracked),
-      shared_from_this()};
+template <class Stream>
+Responder BasicConnection<Stream>::makeResponder() {
+  PendingResponse<BasicConnection> pending{
+      asio::prefer(state_.io.get_executor(), asio::execution::outstanding_work.tracked), self()};
   return [pending = std::move(pending)](HttpResponse response) {
-    std::shared_ptr<Connection> self = pending.connection;
+    std::shared_ptr<BasicConnection> self = pending.connection;
     asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
       self->send(std::move(response));
     });
   };
 }
 
-void Connection::send(HttpResponse response) {
+template <class Stream>
+void BasicConnection<Stream>::send(HttpResponse response) {
   if (phase_ != State::kHandling) return;  // closed meanwhile (forced stop), or answered twice
   auto& message = response_.emplace();
   message.version(version_);
@@ -224,14 +268,16 @@ void Connection::send(HttpResponse response) {
   writeSome();
 }
 
-void Connection::writeSome() {
+template <class Stream>
+void BasicConnection<Stream>::writeSome() {
   armTimer();  // renewed per write: a slow reader must keep taking bytes
-  bhttp::async_write_some(
-      stream_, *serializer_,
-      [self = shared_from_this()](beast::error_code error, size_t) { self->onWritten(error); });
+  bhttp::async_write_some(stream_, *serializer_, [self = self()](beast::error_code error, size_t) {
+    self->onWritten(error);
+  });
 }
 
-void Connection::onWritten(beast::error_code error) {
+template <class Stream>
+void BasicConnection<Stream>::onWritten(beast::error_code error) {
   if (error) return close();
   if (!serializer_->is_done()) return writeSome();
   serializer_.reset();
@@ -242,36 +288,43 @@ void Connection::onWritten(beast::error_code error) {
 
 // An error before the request was complete: answer it, then close (the rest of the request,
 // if any, cannot be told apart from a next one).
-void Connection::failRequest(const util::Status& status) {
+template <class Stream>
+void BasicConnection<Stream>::failRequest(const util::Status& status) {
   MSERVE_LOG(util::servingLog(), debug, "REST request rejected: {}", status.message());
   phase_ = State::kHandling;
   keep_alive_ = false;
   send(errorResponse(status));
 }
 
-void Connection::lingerAndClose() {
+template <class Stream>
+void BasicConnection<Stream>::lingerAndClose() {
   if (phase_ == State::kClosed) return;
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(kLingerTime);  // one deadline for the whole drain
+  lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+  lowest().expires_after(kLingerTime);  // one deadline for the whole drain
   drain();
 }
 
-void Connection::drain() {
+template <class Stream>
+void BasicConnection<Stream>::drain() {
   buffer_.consume(buffer_.size());
   stream_.async_read_some(buffer_.prepare(64 * 1024),
-                          [self = shared_from_this()](beast::error_code error, size_t) {
+                          [self = self()](beast::error_code error, size_t) {
                             if (error) return self->close();
                             self->drain();
                           });
 }
 
-void Connection::close() {
+template <class Stream>
+void BasicConnection<Stream>::close() {
   if (phase_ == State::kClosed) return;
   phase_ = State::kClosed;
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  lowest().close();
 }
+
+template class BasicConnection<PlainStream>;
+template class BasicConnection<TlsStream>;
 
 }  // namespace mserve::net::http

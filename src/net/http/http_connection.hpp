@@ -1,8 +1,8 @@
-// One accepted HTTP/1.1 connection: reads a request (header, then body, within HttpLimits),
-// hands it to the Router, sends the response the handler gives back — from whatever thread the
-// handler answers on — and then waits for the next request (keep-alive). One request at a time;
-// every step runs on the connection's strand, so the connection's members need no lock.
-// ServerState is shared with the HttpServer and guarded as its comments say.
+// One accepted HTTP/1.1 connection, plain TCP or TLS: reads a request (header, then body, within
+// HttpLimits), hands it to the Router, sends the response the handler gives back — from whatever
+// thread the handler answers on — and then waits for the next request (keep-alive). One request
+// at a time; every step runs on the connection's strand, so the connection's members need no
+// lock. ServerState is shared with the HttpServer and guarded as its comments say.
 #pragma once
 
 #include <atomic>
@@ -13,7 +13,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "net/http/asio.hpp"
+#include "net/http/asio_ssl.hpp"
 #include "net/http/http_limits.hpp"
 #include "net/http/router.hpp"
 #include "util/executor.hpp"
@@ -35,6 +35,7 @@ struct ServerState {
   asio::io_context& io;
   const Router& router;
   const HttpLimits limits;
+  ssl::context* tls = nullptr;        // set: connections speak TLS (HTTPS); owned by the server
   std::atomic<bool> stopping{false};  // set once by HttpServer::stop()
 
   std::mutex mutex;
@@ -42,21 +43,36 @@ struct ServerState {
   std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections;  // by mutex
 };
 
+// What the server and its registry hold of a connection, whatever its stream.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  // `socket` must use a strand of `state.io` as its executor.
-  Connection(asio::ip::tcp::socket socket, ServerState& state);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  // Starts reading the first request. Call once, after ServerState::add.
-  void start();
+  virtual ~Connection() = default;
+  // Starts reading the first request (after the TLS handshake, if any). Call once, after
+  // ServerState::add.
+  virtual void start() = 0;
   // Thread-safe. Graceful stop: closes the connection if it waits for a request; otherwise it
   // closes after its current response (ServerState::stopping is set).
-  void closeIfIdle();
+  virtual void closeIfIdle() = 0;
   // Thread-safe. Closes the socket whatever it is doing; a late response is dropped.
-  void forceClose();
+  virtual void forceClose() = 0;
+};
+
+// A connection over `socket` (its executor must be a strand of `state.io`): TLS when state.tls
+// is set, plain TCP otherwise.
+std::shared_ptr<Connection> makeConnection(asio::ip::tcp::socket socket, ServerState& state);
+
+// Stream: beast::tcp_stream or beast::ssl_stream<beast::tcp_stream> (the two instantiations).
+template <class Stream>
+class BasicConnection final : public Connection {
+ public:
+  BasicConnection(Stream stream, ServerState& state);
+  ~BasicConnection() override;
+  BasicConnection(const BasicConnection&) = delete;
+  BasicConnection& operator=(const BasicConnection&) = delete;
+
+  void start() override;
+  void closeIfIdle() override;
+  void forceClose() override;
 
  private:
   enum class State { kWaiting, kReading, kHandling, kWriting, kClosed };
@@ -79,14 +95,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Posts to the connection's strand; handed to handlers as HttpRequest::executor.
   class StrandExecutor final : public util::Executor {
    public:
-    explicit StrandExecutor(Connection& connection) : connection_(connection) {}
+    explicit StrandExecutor(BasicConnection& connection) : connection_(connection) {}
     void post(std::function<void()> task) override;
 
    private:
-    Connection& connection_;
+    BasicConnection& connection_;
   };
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<BasicConnection> self() {
+    return std::static_pointer_cast<BasicConnection>(shared_from_this());
+  }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  void handshake();
+
+  Stream stream_;
   StrandExecutor executor_{*this};
   ServerState& state_;
   beast::flat_buffer buffer_;

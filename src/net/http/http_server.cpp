@@ -59,7 +59,7 @@ struct Listener {
       });
       return;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket), state);
+    auto connection = makeConnection(std::move(socket), state);
     if (state.add(connection)) connection->start();  // else dropped: the server is stopping
     accept();
   }
@@ -89,12 +89,41 @@ beast::error_code bindListener(Listener& listener, const tcp::endpoint& endpoint
   return error;
 }
 
+// The server's TLS context from PEM files: TLS 1.2 or newer, the client certificate required
+// and verified when a client CA is given.
+util::StatusOr<std::unique_ptr<ssl::context>> tlsContext(const HttpServerOptions& options) {
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  beast::error_code error;
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                           ssl::context::no_tlsv1_1,
+                       error);
+  std::string failed;
+  if (!error) context->use_certificate_chain_file(options.tls_cert_path, error);
+  if (error && failed.empty()) failed = options.tls_cert_path;
+  if (!error) context->use_private_key_file(options.tls_key_path, ssl::context::pem, error);
+  if (error && failed.empty()) failed = options.tls_key_path;
+  if (!error && !options.tls_client_ca_path.empty()) {
+    context->load_verify_file(options.tls_client_ca_path, error);
+    if (error) failed = options.tls_client_ca_path;
+    if (!error) {
+      context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, error);
+    }
+  }
+  if (error) {
+    return Status(StatusCode::kInternalError,
+                  "Cannot use REST TLS file " + failed + ": " + error.message());
+  }
+  return context;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(const Router& router, HttpLimits limits) : state(io, router, limits) {}
 
   asio::io_context io;
+  std::unique_ptr<ssl::context> tls;  // null: plain HTTP
   ServerState state;
   std::list<Listener> listeners;  // a list: listeners never move (handlers hold `this`)
   std::vector<std::thread> threads;
@@ -154,6 +183,15 @@ void HttpServer::Impl::run() {
 util::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
                                                               const Router& router) {
   auto impl = std::make_unique<Impl>(router, options.limits);
+  if (!options.tls_cert_path.empty()) {
+    auto context = tlsContext(options);
+    if (!context.isOk()) {
+      MSERVE_LOG(util::servingLog(), err, "{}", context.status().details());
+      return context.status();
+    }
+    impl->tls = std::move(context).value();
+    impl->state.tls = impl->tls.get();
+  }
   int bound_port = 0;
   if (Status status = impl->listen(options.bind_address, options.port, &bound_port);
       !status.isOk()) {
@@ -164,8 +202,11 @@ util::StatusOr<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOp
   const uint32_t workers = std::max(1u, options.workers);
   for (uint32_t i = 0; i < workers; ++i)
     impl->threads.emplace_back([raw = impl.get()] { raw->run(); });
-  MSERVE_LOG(util::servingLog(), info, "Started REST server at {}:{} with {} workers",
-             options.bind_address, bound_port, workers);
+  MSERVE_LOG(util::servingLog(), info, "Started REST server at {}:{} with {} workers{}",
+             options.bind_address, bound_port, workers,
+             !impl->tls                           ? ""
+             : options.tls_client_ca_path.empty() ? " (HTTPS)"
+                                                  : " (HTTPS, mutual TLS)");
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), bound_port));
 }
 

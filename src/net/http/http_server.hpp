@@ -22,6 +22,9 @@ struct HttpServerOptions {
   uint32_t port = 0;                     // 0 = an ephemeral port (tests); the CLI's 0 = "off"
   uint32_t workers = 2;                  // threads running the event loop
   HttpLimits limits;
+  // HTTPS: PEM file paths; empty cert = plain HTTP. With a client CA, clients must present a
+  // certificate it signed (mutual TLS).
+  std::string tls_cert_path, tls_key_path, tls_client_ca_path;
 };
 
 class HttpServer {

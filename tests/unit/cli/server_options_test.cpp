@@ -75,6 +75,10 @@ TEST(ServerOptionsTest, HelpListsEveryFlagWithItsDefaultOnOneLine) {
       {"--cache_dir PATH", "(default: none)"},
       {"--metrics_enable ", "(default: false)"},
       {"--metrics_list NAMES", "(default: the default families)"},
+      {"--drain_seconds SECONDS", "(default: 0)"},
+      {"--shutdown_timeout_seconds SECONDS", "(default: 5)"},
+      {"--grpc_tls_cert PEM", "(default: none)"},
+      {"--rest_tls_client_ca PEM", "(default: none)"},
       {"-h, --help ", "Show this help message and exit"},
       {"--version ", "Show the server and OpenVINO versions and exit"},
   };
@@ -398,6 +402,44 @@ TEST(ServerOptionsTest, RealOpenFilesLimitIsUsedWhenNotInjected) {
       parseCommandLine(static_cast<int>(args.size()), args.data(), 2, "x", /*limit=*/0);
   ASSERT_TRUE(result.options.has_value()) << result.error;
   EXPECT_EQ(result.options->rest_workers, 2u);
+}
+
+TEST(ServerOptionsTest, DrainAndTlsFlagsAreParsed) {
+  const ParseResult result =
+      runModel({"--port", "9000", "--rest_port", "8000", "--drain_seconds", "7",
+                "--shutdown_timeout_seconds", "30", "--grpc_tls_cert", "/c/g.crt", "--grpc_tls_key",
+                "/c/g.key", "--grpc_tls_client_ca", "/c/ca.crt", "--rest_tls_cert", "/c/r.crt",
+                "--rest_tls_key", "/c/r.key"});
+  ASSERT_TRUE(result.options.has_value()) << result.error;
+  const ServerOptions& o = *result.options;
+  EXPECT_EQ(o.drain_seconds, 7u);
+  EXPECT_EQ(o.shutdown_timeout_seconds, 30u);
+  EXPECT_EQ(o.grpc_tls.cert_path, "/c/g.crt");
+  EXPECT_EQ(o.grpc_tls.key_path, "/c/g.key");
+  EXPECT_EQ(o.grpc_tls.client_ca_path, "/c/ca.crt");
+  EXPECT_EQ(o.rest_tls.cert_path, "/c/r.crt");
+  EXPECT_EQ(o.rest_tls.key_path, "/c/r.key");
+  EXPECT_EQ(o.rest_tls.client_ca_path, "");
+}
+
+TEST(ServerOptionsTest, DrainAndTlsDefaultsKeepOvmsBehaviour) {
+  const ParseResult result = runModel({"--port", "9000"});
+  ASSERT_TRUE(result.options.has_value()) << result.error;
+  EXPECT_EQ(result.options->drain_seconds, 0u);
+  EXPECT_EQ(result.options->shutdown_timeout_seconds, 5u);
+  EXPECT_FALSE(result.options->grpc_tls.enabled());
+  EXPECT_FALSE(result.options->rest_tls.enabled());
+}
+
+TEST(ServerOptionsTest, TlsFlagsComeInPairs) {
+  expectUsageError(runModel({"--port", "9000", "--grpc_tls_cert", "a"}),
+                   "grpc_tls_cert and grpc_tls_key must be set together");
+  expectUsageError(runModel({"--rest_port", "8000", "--rest_tls_key", "a"}),
+                   "rest_tls_cert and rest_tls_key must be set together");
+  expectUsageError(runModel({"--port", "9000", "--grpc_tls_client_ca", "ca"}),
+                   "grpc_tls_client_ca needs grpc_tls_cert and grpc_tls_key");
+  expectUsageError(runModel({"--port", "9000", "--rest_tls_cert", "a", "--rest_tls_key", "b"}),
+                   "rest_tls_cert is set but rest_port is not set");
 }
 
 }  // namespace
