@@ -5,6 +5,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -340,21 +341,20 @@ def test_malformed_http_is_400(dummy_server):
 
 
 # ---------------------------------------------------------------------------------------------
-# perf_analyzer (runs only where its binary works: the PyPI wheel needs glibc 2.38)
+# perf_analyzer (scripts/setup installs .venv/bin/perf_analyzer)
 
 
 def perf_analyzer():
-    """The perf_analyzer executable itself (the PyPI package's Python wrapper drops its exit
-    code), or None when it is missing or cannot run on this system."""
-    try:
-        import perf_analyzer as package  # PyPI perf-analyzer >= 2.x ships bin/perf_analyzer
-        found = Path(package.__file__).parent / "bin" / "perf_analyzer"
-    except ImportError:
+    """The perf_analyzer executable: the wrapper scripts/setup writes next to the venv's python,
+    else one on PATH; None when it is missing or cannot run on this system."""
+    found = Path(sys.executable).parent / "perf_analyzer"
+    if not found.is_file():
         found = shutil.which("perf_analyzer")
     if not found or not Path(found).is_file():
         return None
-    probe = subprocess.run([str(found), "--help"], capture_output=True, timeout=60)
-    return str(found) if b"GLIBC" not in probe.stderr else None
+    probe = subprocess.run([str(found), "--version"], capture_output=True, timeout=60)
+    broken = b"GLIBC" in probe.stderr or b"error while loading" in probe.stderr
+    return None if broken else str(found)
 
 
 @pytest.mark.parametrize("protocol", ["http", "grpc"])
