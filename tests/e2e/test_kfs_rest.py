@@ -341,13 +341,18 @@ def test_malformed_http_is_400(dummy_server):
 
 
 # ---------------------------------------------------------------------------------------------
-# perf_analyzer (scripts/setup installs .venv/bin/perf_analyzer)
+# perf_analyzer (scripts/setup installs .venv/opt/perf_analyzer/perf_analyzer)
+
+
+# The machine is shared: a window's latency may differ from the last ones by far more than the
+# default 10 %. These tests check that perf_analyzer works against mserve, not the figures.
+PERF_STEADY_ENOUGH = ["--stability-percentage", "1000", "--max-trials", "5"]
 
 
 def perf_analyzer():
-    """The perf_analyzer executable: the wrapper scripts/setup writes next to the venv's python,
-    else one on PATH; None when it is missing or cannot run on this system."""
-    found = Path(sys.executable).parent / "perf_analyzer"
+    """The perf_analyzer executable: the wrapper scripts/setup writes into the venv, else one on
+    PATH; None when it is missing or cannot run on this system."""
+    found = Path(sys.prefix) / "opt" / "perf_analyzer" / "perf_analyzer"
     if not found.is_file():
         found = shutil.which("perf_analyzer")
     if not found or not Path(found).is_file():
@@ -364,6 +369,7 @@ def test_perf_analyzer_measures(dummy_server, protocol):
         pytest.skip("perf_analyzer is not installed or cannot run here")
     port = dummy_server.rest_port if protocol == "http" else dummy_server.port
     result = subprocess.run([binary, "-m", "dummy", "-u", f"127.0.0.1:{port}", "-i", protocol,
-                             "--measurement-interval", "1000", "--concurrency-range", "1:2"],
+                             "--measurement-interval", "1000", "--concurrency-range", "1:2",
+                             *PERF_STEADY_ENOUGH],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
