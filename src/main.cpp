@@ -147,6 +147,8 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
                                 {.load = load_options, .metrics = metrics_registry.value().get()});
   serving::ServingBackend backend(manager, completion);
   backend.setImageLimits({.max_pixels = options.max_image_pixels});
+  const bool explicit_control = options.model_control_mode == "explicit";
+  if (explicit_control) backend.enableModelControl();
   api::kfs::KfsGrpcService kfs_service(backend);
   api::tfs::TfsPredictionService tfs_prediction_service(backend);
   api::tfs::TfsModelService tfs_model_service(backend);
@@ -198,8 +200,10 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   }
   manager.setReady();
   if (health) health->publishNow();
-  std::unique_ptr<serving::ModelWatcher> watcher;  // --file_system_poll_wait_seconds 0: none
-  if (options.file_system_poll_wait_seconds > 0) {
+  // --file_system_poll_wait_seconds 0 or explicit model control: none (only the API changes
+  // what is served then, as in Triton's explicit mode).
+  std::unique_ptr<serving::ModelWatcher> watcher;
+  if (options.file_system_poll_wait_seconds > 0 && !explicit_control) {
     watcher = std::make_unique<serving::ModelWatcher>(
         manager, std::chrono::seconds(options.file_system_poll_wait_seconds));
   }
@@ -218,6 +222,7 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   MSERVE_LOG(util::servingLog(), info, "Shutting down: requests in flight get {} s",
              options.shutdown_timeout_seconds);
   health.reset();
+  backend.stopModelControl();
   // Each returns once every call finished: a call finishes only after its inference completed.
   const auto grace = std::chrono::seconds(options.shutdown_timeout_seconds);
   // Both stop accepting at once: neither keeps taking requests while the other drains.

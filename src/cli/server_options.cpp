@@ -70,6 +70,9 @@ constexpr FlagSpec kFlags[] = {
      "OpenVINO properties as JSON, or a file holding them"},
     {"file_system_poll_wait_seconds", FlagType::kUint, "SECONDS", "1",
      "Config and version change checks; 0 = off"},
+    {"model_control_mode", FlagType::kString, "MODE", "none",
+     "none: serve what the command line or config.json names; explicit: the repository API "
+     "(v2/repository) loads and unloads models, nothing is polled"},
     {"log_level", FlagType::kString, "LEVEL", "INFO", "TRACE, DEBUG, INFO, WARNING or ERROR"},
     {"log_path", FlagType::kString, "PATH", "none", "Log file, besides stdout"},
     {"cache_dir", FlagType::kString, "PATH", "none", "OpenVINO compiled-model cache folder"},
@@ -160,6 +163,7 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "plugin_config", o.plugin_config);
   take(parsed, "config_path", o.config_path);
   take(parsed, "file_system_poll_wait_seconds", o.file_system_poll_wait_seconds);
+  take(parsed, "model_control_mode", o.model_control_mode);
   take(parsed, "log_level", o.log_level);
   take(parsed, "log_path", o.log_path);
   take(parsed, "cache_dir", o.cache_dir);

@@ -48,6 +48,9 @@ struct ServerOptions {
   std::string config_path;
   // Operations.
   uint32_t file_system_poll_wait_seconds = 1;
+  // "none": what is served follows the command line / config.json (and its polling);
+  // "explicit": the repository API loads and unloads models, nothing is polled.
+  std::string model_control_mode = "none";
   std::string log_level = "INFO";
   std::string log_path;
   std::string cache_dir;

@@ -177,6 +177,9 @@ std::string validateServerOptions(ServerOptions& o, uint32_t core_count,
   if (std::string error = validateTls(o.rest_tls, "rest", o.rest_port); !error.empty()) {
     return error;
   }
+  if (o.model_control_mode != "none" && o.model_control_mode != "explicit") {
+    return "model_control_mode should be one of: none, explicit";
+  }
   constexpr std::array<std::string_view, 5> kLevels = {"TRACE", "DEBUG", "INFO", "WARNING",
                                                        "ERROR"};
   if (std::find(kLevels.begin(), kLevels.end(), o.log_level) == kLevels.end()) {

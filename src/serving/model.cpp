@@ -123,4 +123,8 @@ std::vector<std::shared_ptr<ModelVersion>> Model::retireAllBut(const std::set<in
   return retired;
 }
 
+void Model::forgetFailures() {
+  for (auto& [version, entry] : versions_) entry.failed_key.clear();
+}
+
 }  // namespace mserve::serving

@@ -60,6 +60,9 @@ class Model {
                                         const std::string& fingerprint);
   // Records a failed load; a version without a serving instance becomes LOADING + UNKNOWN.
   void markFailed(int64_t version, const std::string& failed_key, const util::Status& status);
+  // Lets every failed version be tried again even if its inputs did not change (an explicit
+  // load request asks for exactly that).
+  void forgetFailures();
   // Stops serving `version` (END; UNLOADING while requests still hold the instance).
   std::shared_ptr<ModelVersion> retire(int64_t version);
   // Versions whose entries are not END and are not in `keep`: retired, returned.

@@ -207,15 +207,14 @@ ModelManager::ReconcileResult ModelManager::apply(Model& model, const config::Mo
   return {changed, round.last_error};
 }
 
-void ModelManager::retireModel(Model& model) {
+void ModelManager::retireModel(Model& model, const char* why) {
   std::vector<std::shared_ptr<ModelVersion>> retired;
   {
     std::unique_lock lock(mutex_);
     model.setConfigured(false);
     retired = model.retireAllBut({});
   }
-  MSERVE_LOG(util::modelManagerLog(), info, "Model {} removed from the configuration",
-             model.config().name);
+  MSERVE_LOG(util::modelManagerLog(), info, "Model {} {}", model.config().name, why);
   trackRetired(std::move(retired));
 }
 
@@ -266,6 +265,14 @@ util::StatusOr<std::vector<VersionStatus>> ModelManager::versionStatuses(
   const auto model = models_.find(name);
   if (model == models_.end()) return Status(StatusCode::kModelNameMissing);
   return model->second->statuses();
+}
+
+std::vector<std::string> ModelManager::modelNames() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> names;
+  names.reserve(models_.size());
+  for (const auto& entry : models_) names.push_back(entry.first);
+  return names;
 }
 
 std::map<std::string, std::vector<VersionStatus>> ModelManager::allVersionStatuses() const {

@@ -41,7 +41,7 @@ struct ReloadResult {
 class ModelManager {
  public:
   struct Options {
-    LoadOptions load;  // applied to every version
+    LoadOptions load;                             // applied to every version
     metrics::MetricsRegistry* metrics = nullptr;  // series for every loaded version; may be null
   };
 
@@ -61,6 +61,15 @@ class ModelManager {
   // POST /v1/config/reload: the same steps, reporting what happened.
   ReloadResult reloadConfig();
 
+  // Explicit model control (the repository API): loads or reloads `name` with the override
+  // (JSON of a config.json entry's "config"), else with its config.json entry, else with its
+  // last configuration, through the same load-beside-and-swap path as reloads. Errors are
+  // Triton's texts ("failed to load '<m>', ..."). Returns once the change took effect.
+  util::Status loadOnRequest(const std::string& name, const std::optional<std::string>& override);
+  // Unloads every version of `name` (END, reason "unloaded"); in-flight requests finish. Polls
+  // and rescans leave it unloaded until it is loaded again or a changed config.json lists it.
+  util::Status unloadOnRequest(const std::string& name);
+
   // The version to serve: `version` 0 means the highest available one.
   util::StatusOr<std::shared_ptr<ModelVersion>> findVersion(std::string_view name,
                                                             int64_t version) const;
@@ -72,6 +81,8 @@ class ModelManager {
       std::string_view name) const;
   // GetModelStatus: every version the model tried to serve, ascending, in any state.
   util::StatusOr<std::vector<VersionStatus>> versionStatuses(std::string_view name) const;
+  // Every model known since start, by name (removed ones too: they have no versions).
+  std::vector<std::string> modelNames() const;
   // /v1/config: the same for every model known since start (removed ones list END).
   std::map<std::string, std::vector<VersionStatus>> allVersionStatuses() const;
 
@@ -100,7 +111,9 @@ class ModelManager {
                         const std::map<int64_t, std::string>& available, LoadRound& round);
   Model& registerModel(const config::ModelConfig& config, bool* created);
   bool applyServerConfig(const config::ServerConfig& server);
-  void retireModel(Model& model);
+  void retireModel(Model& model, const char* why);
+  util::StatusOr<config::ModelConfig> requestedConfig(const std::string& name,
+                                                      const std::optional<std::string>& override);
   bool rescanAll();
   FileCheck checkConfigFile(util::Status* error);
   void reportProblem(const std::string& problem);

@@ -50,7 +50,7 @@ bool ModelManager::applyServerConfig(const config::ServerConfig& server) {
   }
   for (const auto& [name, model] : models_) {
     if (model->configured() && names.count(name) == 0) {
-      retireModel(*model);
+      retireModel(*model, "removed from the configuration");
       changed = true;
     }
   }

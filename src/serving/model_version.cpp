@@ -11,6 +11,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+uint64_t nanoseconds(Clock::time_point from, Clock::time_point to) {
+  return to > from ? static_cast<uint64_t>(
+                         std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count())
+                   : 0;
+}
+
 uint64_t microsecondsSince(Clock::time_point start) {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
@@ -85,38 +91,50 @@ void ModelVersion::attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics)
 void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor& completion,
                          ResponseCallback done) {
   auto input_order = matchInputs(inputs(), request);
-  if (!input_order.isOk()) return done(input_order.status(), nullptr);
+  if (!input_order.isOk()) return fail(request, input_order.status(), done);
   auto output_indices = matchOutputs(outputs(), request.requested_outputs);
-  if (!output_indices.isOk()) return done(output_indices.status(), nullptr);
+  if (!output_indices.isOk()) return fail(request, output_indices.status(), done);
 
   if (metrics_) metrics_->addCurrentRequests(1);
   // The version stays alive (and so does its pool) until the completion below has run.
-  pool_->acquire([self = shared_from_this(), &request, &completion, queued = Clock::now(),
+  pool_->acquire([self = shared_from_this(), &request, &completion,
+                  timeline = Timeline{Clock::now(), {}, {}},
                   input_order = std::move(input_order.value()),
                   output_indices = std::move(output_indices.value()),
                   done = std::move(done)](engine::InferRequest& slot) mutable {
+    timeline.acquired = Clock::now();
     if (self->metrics_) {
-      self->metrics_->observeWaitTime(microsecondsSince(queued));
+      self->metrics_->observeWaitTime(static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(timeline.acquired - timeline.queued)
+              .count()));
       self->metrics_->addActiveInferRequests(1);
     }
     if (util::Status gone = clientGone(request); !gone.isOk()) {
-      return self->complete(slot, request, {}, gone, done);
+      return self->complete(slot, request, {}, gone, done, timeline);
     }
     for (size_t i = 0; i < input_order.size(); ++i) {
       util::Status status = slot.setInput(i, request.inputs[input_order[i]]);
-      if (!status.isOk()) return self->complete(slot, request, {}, status, done);
+      if (!status.isOk()) return self->complete(slot, request, {}, status, done, timeline);
     }
+    timeline.started = Clock::now();
     slot.start(completion, [self, &slot, &request, output_indices = std::move(output_indices),
-                            started = Clock::now(), done = std::move(done)](util::Status status) {
-      if (self->metrics_) self->metrics_->observeInferenceTime(microsecondsSince(started));
-      self->complete(slot, request, output_indices, status, done);
+                            timeline, done = std::move(done)](util::Status status) {
+      if (self->metrics_) self->metrics_->observeInferenceTime(microsecondsSince(timeline.started));
+      self->complete(slot, request, output_indices, status, done, timeline);
     });
   });
 }
 
+void ModelVersion::fail(const tensor::InferenceRequest& request, const util::Status& status,
+                        const ResponseCallback& done) {
+  done(status, nullptr);
+  statistics_.recordFailure(nanoseconds(request.received, Clock::now()));
+}
+
 void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceRequest& request,
                             const std::vector<size_t>& output_indices, util::Status status,
-                            const ResponseCallback& done) {
+                            const ResponseCallback& done, const Timeline& timeline) {
+  const Clock::time_point finished = Clock::now();
   tensor::InferenceResponse response;
   if (status.isOk()) {
     response.model_name = name_;
@@ -136,6 +154,7 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
   if (status.isOk() && reported_ != nullptr) noteRequestDims(slot, request);
   // Respond before releasing: the output views point into the infer request's tensors.
   done(status, status.isOk() ? &response : nullptr);
+  recordStatistics(request, status.isOk(), timeline, finished);
   if (metrics_) {
     metrics_->addActiveInferRequests(-1);
     metrics_->addCurrentRequests(-1);
@@ -165,6 +184,22 @@ void ModelVersion::noteRequestDims(engine::InferRequest& slot,
     outputs.push_back(std::move(output->shape));
   }
   reported_->update(inputs, outputs);
+}
+
+void ModelVersion::recordStatistics(const tensor::InferenceRequest& request, bool success,
+                                    const Timeline& timeline, Clock::time_point finished) {
+  // After the response was encoded and handed to the transport: compute_output covers output
+  // extraction and encoding, the request time everything from arrival on (Triton's request end
+  // is also after its responses were sent).
+  const Clock::time_point end = Clock::now();
+  const uint64_t request_ns = nanoseconds(request.received, end);
+  if (!success) return statistics_.recordFailure(request_ns);
+  const metrics::ComputeTimes compute{nanoseconds(timeline.acquired, timeline.started),
+                                      nanoseconds(timeline.started, finished),
+                                      nanoseconds(finished, end)};
+  // One request per execution until a batcher exists (it records executions itself).
+  statistics_.recordExecution(1, compute);
+  statistics_.recordSuccess(request_ns, nanoseconds(timeline.queued, timeline.acquired), compute);
 }
 
 }  // namespace mserve::serving

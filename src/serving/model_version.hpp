@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "config/tensor_mapping.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/infer_request_pool.hpp"
+#include "metrics/infer_statistics.hpp"
 #include "metrics/model_metrics.hpp"
 #include "serving/reported_shapes.hpp"
 #include "tensor/inference_request.hpp"
@@ -56,6 +58,9 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   // The version's metric series (null when metrics are off). Set once, before it serves.
   void attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics);
   metrics::ModelMetrics* metrics() const { return metrics_.get(); }
+  // Triton's statistics extension for this version: always counted, since it was loaded.
+  metrics::InferStatistics& statistics() { return statistics_; }
+  const metrics::InferStatistics& statistics() const { return statistics_; }
 
   VersionState state() const { return state_.load(std::memory_order_acquire); }
   void setState(VersionState state) { state_.store(state, std::memory_order_release); }
@@ -66,10 +71,19 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
              ResponseCallback done);
 
  private:
+  // When a request reached each step of its execution, for the statistics.
+  struct Timeline {
+    std::chrono::steady_clock::time_point queued, acquired, started;
+  };
+
   void complete(engine::InferRequest& slot, const tensor::InferenceRequest& request,
                 const std::vector<size_t>& output_indices, util::Status status,
-                const ResponseCallback& done);
+                const ResponseCallback& done, const Timeline& timeline);
   void noteRequestDims(engine::InferRequest& slot, const tensor::InferenceRequest& request);
+  void fail(const tensor::InferenceRequest& request, const util::Status& status,
+            const ResponseCallback& done);
+  void recordStatistics(const tensor::InferenceRequest& request, bool success,
+                        const Timeline& timeline, std::chrono::steady_clock::time_point finished);
 
   const std::string name_;
   const int64_t version_;
@@ -80,6 +94,7 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   std::atomic<VersionState> state_{VersionState::kAvailable};
   std::shared_ptr<metrics::ModelMetrics> metrics_;
   std::unique_ptr<ReportedShapes> reported_;  // null: metadata shows inputs_ and outputs_
+  metrics::InferStatistics statistics_;
 };
 
 }  // namespace mserve::serving

@@ -64,6 +64,34 @@ util::StatusOr<std::vector<api::kfs::VersionStatus>> ServingBackend::versionStat
   return statuses;
 }
 
+util::StatusOr<std::vector<api::kfs::VersionStatistics>> ServingBackend::statistics(
+    std::string_view name, int64_t version) const {
+  const std::vector<std::string> names =
+      name.empty() ? manager_.modelNames() : std::vector<std::string>{std::string(name)};
+  std::vector<api::kfs::VersionStatistics> result;
+  for (const std::string& model : names) {
+    std::vector<std::shared_ptr<ModelVersion>> ready;  // ascending; READY versions only
+    if (auto found = manager_.allVersions(model); found.isOk()) {
+      for (auto& candidate : found.value()) {
+        if (candidate->state() == VersionState::kAvailable) ready.push_back(std::move(candidate));
+      }
+    }
+    const size_t before = result.size();
+    for (const auto& candidate : ready) {
+      if (version != 0 && candidate->version() != version) continue;
+      result.push_back({model, candidate->version(), candidate->statistics().snapshot()});
+    }
+    if (name.empty() || result.size() > before) continue;
+    if (ready.empty()) {
+      return util::Status(util::StatusCode::kTritonInvalidArgument,
+                          "requested model '" + model + "' is not available");
+    }
+    return util::Status(util::StatusCode::kTritonInvalidArgument,
+                        "requested model version is not available for model '" + model + "'");
+  }
+  return result;
+}
+
 void ServingBackend::countRequest(std::string_view name, int64_t version, metrics::Api api,
                                   metrics::Interface interface, metrics::Method method,
                                   bool success) const {
@@ -92,7 +120,13 @@ void ServingBackend::infer(std::shared_ptr<const tensor::InferenceRequest> reque
   };
   // Binary images become tensors here, so every protocol shares one decode and validation.
   auto prepared = prepareBinaryInputs(version.value()->inputs(), request, image_limits_);
-  if (!prepared.isOk()) return done(prepared.status(), nullptr);
+  if (!prepared.isOk()) {
+    done(prepared.status(), nullptr);
+    return version.value()->statistics().recordFailure(
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - request->received)
+                                  .count()));
+  }
   request = std::move(prepared.value());
   const tensor::InferenceRequest& request_ref = *request;
   util::Executor& completion = request->completion ? *request->completion : completion_;

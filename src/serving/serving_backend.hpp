@@ -10,6 +10,7 @@
 #include "image/image_decoder.hpp"
 #include "serving/model_manager.hpp"
 #include "util/executor.hpp"
+#include "util/thread_pool.hpp"
 
 namespace mserve::serving {
 
@@ -20,6 +21,12 @@ class ServingBackend final : public api::kfs::KfsBackend {
 
   // Readiness turns false; requests still run (graceful shutdown drains them).
   void startDraining() { draining_.store(true, std::memory_order_release); }
+  // Turns on explicit model control (--model_control_mode explicit): repository load/unload
+  // requests run, one at a time, on a thread of their own. Call before serving starts.
+  void enableModelControl();
+  // Waits until the control thread is idle (queued requests answer "not ready" once draining);
+  // call when shutting down, after startDraining() and before the transports stop.
+  void stopModelControl();
   // Limits for binary image inputs; call before serving starts (not synchronised).
   void setImageLimits(const image::ImageLimits& limits) { image_limits_ = limits; }
 
@@ -30,6 +37,13 @@ class ServingBackend final : public api::kfs::KfsBackend {
                                                       int64_t version) const override;
   util::StatusOr<std::vector<api::kfs::VersionStatus>> versionStatuses(
       std::string_view name) const override;
+  util::StatusOr<std::vector<api::kfs::VersionStatistics>> statistics(
+      std::string_view name, int64_t version) const override;
+  util::StatusOr<std::vector<api::kfs::ModelIndexEntry>> repositoryIndex(
+      bool ready_only) const override;
+  void loadModel(std::string name, std::optional<std::string> config,
+                 api::kfs::ControlCallback done) override;
+  void unloadModel(std::string name, api::kfs::ControlCallback done) override;
   void countRequest(std::string_view name, int64_t version, metrics::Api api,
                     metrics::Interface interface, metrics::Method method,
                     bool success) const override;
@@ -39,8 +53,13 @@ class ServingBackend final : public api::kfs::KfsBackend {
  private:
   ModelManager& manager_;
   util::Executor& completion_;
+  // Posts a load/unload to the control thread, refusing when off or too many wait.
+  void control(std::function<util::Status()> change, api::kfs::ControlCallback done);
+
   std::atomic<bool> draining_{false};
   image::ImageLimits image_limits_;
+  std::unique_ptr<util::ThreadPool> control_;  // null unless explicit model control is on
+  std::atomic<size_t> control_waiting_{0};     // posted to control_, not yet started
 };
 
 }  // namespace mserve::serving

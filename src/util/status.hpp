@@ -89,6 +89,12 @@ enum class StatusCode {
   kNoModelVersionAvailable,
   kConfigFileInvalid,  // config.json violates the schema or names unsupported features
   kInvalidMetricsFamilyName,
+  // Triton's extensions (statistics, model repository): the details are the whole message,
+  // as Triton words it (REFERENCE-2.md §1.1, §2.3).
+  kTritonInvalidArgument,
+  kTritonUnavailable,
+  kTritonUnsupported,
+  kTritonInternal,
   kInternalError,
 };
 
@@ -110,7 +116,8 @@ class [[nodiscard]] Status {
   bool isOk() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& details() const { return details_; }
-  // The client-visible message: OVMS's text for the code, then " - " and the details if any.
+  // The client-visible message: OVMS's text for the code, then " - " and the details if any
+  // (only the details for codes without an OVMS text).
   std::string message() const;
   int httpStatus() const { return statusInfo(code_).http_status; }
   int grpcCode() const { return statusInfo(code_).grpc_code; }
@@ -141,8 +148,8 @@ class [[nodiscard]] StatusOr {
 
 }  // namespace mserve::util
 
-#define MSERVE_RETURN_IF_ERROR(expr)           \
-  do {                                         \
-    ::mserve::util::Status status_ = (expr);   \
-    if (!status_.isOk()) return status_;       \
+#define MSERVE_RETURN_IF_ERROR(expr)         \
+  do {                                       \
+    ::mserve::util::Status status_ = (expr); \
+    if (!status_.isOk()) return status_;     \
   } while (0)

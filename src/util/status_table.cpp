@@ -17,6 +17,7 @@ constexpr int kGrpcDeadlineExceeded = 4;
 constexpr int kGrpcNotFound = 5;
 constexpr int kGrpcResourceExhausted = 8;
 constexpr int kGrpcFailedPrecondition = 9;
+constexpr int kGrpcUnimplemented = 12;
 constexpr int kGrpcInternal = 13;
 constexpr int kGrpcUnavailable = 14;
 
@@ -151,6 +152,10 @@ constexpr Row kRows[] = {
      {412, kGrpcFailedPrecondition, "Configuration file is invalid"}},
     {StatusCode::kInvalidMetricsFamilyName,
      {400, kGrpcInvalidArgument, "Invalid name in metrics_list"}},
+    {StatusCode::kTritonInvalidArgument, {400, kGrpcInvalidArgument, ""}},
+    {StatusCode::kTritonUnavailable, {503, kGrpcUnavailable, ""}},
+    {StatusCode::kTritonUnsupported, {501, kGrpcUnimplemented, ""}},
+    {StatusCode::kTritonInternal, {500, kGrpcInternal, ""}},
     {StatusCode::kInternalError, {500, kGrpcInternal, "Internal server error"}},
 };
 
@@ -176,6 +181,7 @@ const StatusInfo& statusInfo(StatusCode code) { return kTable[static_cast<size_t
 
 std::string Status::message() const {
   std::string text = statusInfo(code_).message;
+  if (text.empty()) return details_;
   if (!details_.empty()) {
     text += " - ";
     text += details_;

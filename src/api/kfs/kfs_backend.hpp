@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "metrics/infer_statistics.hpp"
 #include "metrics/request_kind.hpp"
 #include "tensor/datatype.hpp"
 #include "tensor/inference_request.hpp"
@@ -44,6 +46,24 @@ struct VersionStatus {
   VersionError error = VersionError::kOk;
 };
 
+// Triton statistics of one READY model version.
+struct VersionStatistics {
+  std::string name;
+  int64_t version = 0;
+  metrics::InferStatisticsSnapshot statistics;
+};
+
+// One line of the repository index (Triton's RepositoryIndex): a model and one of its versions.
+struct ModelIndexEntry {
+  std::string name;
+  int64_t version = 0;  // 0: the model has no version yet; listed by name only
+  std::string state;    // READY, LOADING, UNLOADING, UNAVAILABLE
+  std::string reason;   // why UNAVAILABLE ("unloaded", a load error); "" otherwise
+};
+
+// Called once with the outcome of a model load or unload, on any thread.
+using ControlCallback = std::function<void(const util::Status& status)>;
+
 // Called exactly once per infer() with the outcome; `response` is non-null only on success and
 // its views are valid only during the call. May run on any thread.
 using InferCallback =
@@ -75,6 +95,31 @@ class KfsBackend {
     std::vector<VersionStatus> statuses;
     for (int64_t version : model->versions) statuses.push_back({version});
     return statuses;
+  }
+
+  // Triton's statistics extension: every READY version of every model (`name` empty), of one
+  // model (`version` 0) or one version, by name then version. Unknown or unready model:
+  // "requested model '<m>' is not available"; version not ready: "requested model version is
+  // not available for model '<m>'" (both kTritonInvalidArgument). Default: not supported.
+  virtual util::StatusOr<std::vector<VersionStatistics>> statistics(std::string_view /*name*/,
+                                                                    int64_t /*version*/) const {
+    return util::Status(util::StatusCode::kTritonUnsupported, "statistics not supported");
+  }
+
+  // Triton's model repository extension. The index lists every model the server knows, by
+  // name then version (`ready_only`: READY versions only). Load (with an optional config
+  // override, the JSON of a config.json entry's "config") and unload answer through `done`,
+  // after the change took effect; both fail with kTritonUnavailable unless explicit model
+  // control is on. Defaults: not supported.
+  virtual util::StatusOr<std::vector<ModelIndexEntry>> repositoryIndex(bool /*ready_only*/) const {
+    return util::Status(util::StatusCode::kTritonUnsupported, "model repository not supported");
+  }
+  virtual void loadModel(std::string /*name*/, std::optional<std::string> /*config*/,
+                         ControlCallback done) {
+    done(util::Status(util::StatusCode::kTritonUnsupported, "model repository not supported"));
+  }
+  virtual void unloadModel(std::string /*name*/, ControlCallback done) {
+    done(util::Status(util::StatusCode::kTritonUnsupported, "model repository not supported"));
   }
 
   // Counts a metadata or status request in the metrics of the version it named (0 = the

@@ -5,8 +5,11 @@
 
 #include "api/grpc_call_state.hpp"
 #include "api/kfs/kfs_metadata.hpp"
+#include "api/kfs/kfs_repository.hpp"
 #include "api/kfs/kfs_request_decoder.hpp"
 #include "api/kfs/kfs_response_encoder.hpp"
+#include "api/kfs/kfs_statistics.hpp"
+#include "api/kfs/kfs_stream_infer.hpp"
 
 namespace mserve::api::kfs {
 namespace {
@@ -53,8 +56,8 @@ util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::
   auto version = parseModelVersion(request->version());
   if (!version.isOk()) return finish(context, version.status());
   auto ready = backend_.modelReady(request->name(), *version);
-  backend_.countRequest(request->name(), *version, metrics::Api::kKServe,
-                        metrics::Interface::kGrpc, metrics::Method::kStatus, ready.isOk());
+  backend_.countRequest(request->name(), *version, metrics::Api::kKServe, metrics::Interface::kGrpc,
+                        metrics::Method::kStatus, ready.isOk());
   if (!ready.isOk()) return finish(context, ready.status());
   response->set_ready(*ready);
   return finish(context, util::Status::ok());
@@ -90,11 +93,56 @@ util::StatusOr<ModelDescription> describe(const KfsBackend& backend, const std::
 }
 
 ::grpc::ServerUnaryReactor* KfsGrpcService::ModelStatistics(
-    ::grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest*,
-    inference::ModelStatisticsResponse*) {
+    ::grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest* request,
+    inference::ModelStatisticsResponse* response) {
+  auto version = parseModelVersion(request->version());
+  if (!version.isOk()) return finish(context, version.status());
+  auto statistics = backend_.statistics(request->name(), *version);
+  if (!statistics.isOk()) return finish(context, statistics.status());
+  buildModelStatistics(*statistics, *response);
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
+KfsGrpcService::ModelStreamInfer(::grpc::CallbackServerContext* context) {
+  return new StreamInferReactor(context, backend_);  // deletes itself in OnDone
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::RepositoryIndex(
+    ::grpc::CallbackServerContext* context, const inference::RepositoryIndexRequest* request,
+    inference::RepositoryIndexResponse* response) {
+  if (util::Status named = checkRepositoryName(request->repository_name()); !named.isOk()) {
+    return finish(context, named);
+  }
+  auto index = backend_.repositoryIndex(request->ready());
+  if (!index.isOk()) return finish(context, index.status());
+  buildRepositoryIndex(*index, *response);
+  return finish(context, util::Status::ok());
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::RepositoryModelLoad(
+    ::grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
+    inference::RepositoryModelLoadResponse*) {
+  if (util::Status named = checkRepositoryName(request->repository_name()); !named.isOk()) {
+    return finish(context, named);
+  }
+  auto config = loadParameters(request->parameters());
+  if (!config.isOk()) return finish(context, config.status());
   ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(
-      ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "ModelStatistics is not implemented"));
+  backend_.loadModel(request->model_name(), std::move(*config),
+                     [reactor](const util::Status& status) { reactor->Finish(toGrpc(status)); });
+  return reactor;
+}
+
+::grpc::ServerUnaryReactor* KfsGrpcService::RepositoryModelUnload(
+    ::grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
+    inference::RepositoryModelUnloadResponse*) {
+  util::Status status = checkRepositoryName(request->repository_name());
+  if (status.isOk()) status = unloadParameters(request->parameters());
+  if (!status.isOk()) return finish(context, status);
+  ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  backend_.unloadModel(request->model_name(),
+                       [reactor](const util::Status& status) { reactor->Finish(toGrpc(status)); });
   return reactor;
 }
 

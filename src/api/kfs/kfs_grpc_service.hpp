@@ -34,10 +34,23 @@ class KfsGrpcService final : public inference::GRPCInferenceService::CallbackSer
   ::grpc::ServerUnaryReactor* ModelConfig(::grpc::CallbackServerContext* context,
                                           const inference::ModelConfigRequest* request,
                                           inference::ModelConfigResponse* response) override;
-  // UNIMPLEMENTED until per-version counters exist; "statistics" is not advertised either.
   ::grpc::ServerUnaryReactor* ModelStatistics(
       ::grpc::CallbackServerContext* context, const inference::ModelStatisticsRequest* request,
       inference::ModelStatisticsResponse* response) override;
+  // Responses in request order, errors per request in error_message (kfs_stream_infer.hpp).
+  ::grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
+  ModelStreamInfer(::grpc::CallbackServerContext* context) override;
+  // Triton's model repository extension (kfs_repository.hpp).
+  ::grpc::ServerUnaryReactor* RepositoryIndex(
+      ::grpc::CallbackServerContext* context, const inference::RepositoryIndexRequest* request,
+      inference::RepositoryIndexResponse* response) override;
+  ::grpc::ServerUnaryReactor* RepositoryModelLoad(
+      ::grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
+      inference::RepositoryModelLoadResponse* response) override;
+  ::grpc::ServerUnaryReactor* RepositoryModelUnload(
+      ::grpc::CallbackServerContext* context,
+      const inference::RepositoryModelUnloadRequest* request,
+      inference::RepositoryModelUnloadResponse* response) override;
 
  private:
   KfsBackend& backend_;

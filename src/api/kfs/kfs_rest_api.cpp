@@ -7,7 +7,9 @@
 #include "api/kfs/kfs_json_metadata.hpp"
 #include "api/kfs/kfs_json_request.hpp"
 #include "api/kfs/kfs_json_response.hpp"
+#include "api/kfs/kfs_repository.hpp"
 #include "api/kfs/kfs_request_decoder.hpp"
+#include "api/kfs/kfs_statistics.hpp"
 
 namespace mserve::api::kfs {
 namespace {
@@ -56,6 +58,16 @@ void modelReady(const KfsBackend& backend, const HttpRequest& request, const Res
   respond(errorResponse(util::Status(util::StatusCode::kModelVersionNotLoadedYet)));
 }
 
+void statistics(const KfsBackend& backend, const HttpRequest& request, const Responder& respond) {
+  auto version = pathVersion(request);
+  if (!version.isOk()) return respond(errorResponse(version.status()));
+  auto statistics = backend.statistics(request.param("model"), *version);
+  if (!statistics.isOk()) return respond(errorResponse(statistics.status()));
+  inference::ModelStatisticsResponse proto;
+  buildModelStatistics(*statistics, proto);
+  respond(jsonResponse(modelStatisticsJson(proto)));
+}
+
 HttpResponse inferResponse(const util::Status& status, const tensor::InferenceResponse* response,
                            const RestInferRequest& request) {
   if (!status.isOk()) return errorResponse(status);
@@ -95,6 +107,37 @@ void infer(KfsBackend& backend, const KfsRestOptions& options, HttpRequest& requ
   });
 }
 
+// Answers a load or unload once the backend is done (on its control thread).
+ControlCallback respondWhenDone(const Responder& respond) {
+  return [respond](const util::Status& status) {
+    respond(status.isOk() ? emptyResponse(200) : errorResponse(status));
+  };
+}
+
+void addRepositoryRoutes(Router& router, KfsBackend& backend, size_t max_json_depth) {
+  router.add(Method::kPost, "/v2/repository/index",
+             [&backend, max_json_depth](HttpRequest& request, Responder respond) {
+               auto ready = parseIndexBody(request.body, max_json_depth);
+               if (!ready.isOk()) return respond(errorResponse(ready.status()));
+               auto index = backend.repositoryIndex(*ready);
+               respond(index.isOk() ? jsonResponse(repositoryIndexJson(*index))
+                                    : errorResponse(index.status()));
+             });
+  router.add(Method::kPost, "/v2/repository/models/{model}/load",
+             [&backend, max_json_depth](HttpRequest& request, Responder respond) {
+               auto config = parseLoadBody(request.body, max_json_depth);
+               if (!config.isOk()) return respond(errorResponse(config.status()));
+               backend.loadModel(request.param("model"), std::move(*config),
+                                 respondWhenDone(respond));
+             });
+  router.add(Method::kPost, "/v2/repository/models/{model}/unload",
+             [&backend, max_json_depth](HttpRequest& request, Responder respond) {
+               util::Status status = parseUnloadBody(request.body, max_json_depth);
+               if (!status.isOk()) return respond(errorResponse(status));
+               backend.unloadModel(request.param("model"), respondWhenDone(respond));
+             });
+}
+
 }  // namespace
 
 void addKfsRestRoutes(Router& router, KfsBackend& backend, KfsRestOptions options) {
@@ -108,6 +151,15 @@ void addKfsRestRoutes(Router& router, KfsBackend& backend, KfsRestOptions option
   });
   router.add(Method::kGet, "/v2",
              [](HttpRequest&, Responder respond) { respond(jsonResponse(serverMetadataJson())); });
+  addRepositoryRoutes(router, backend, options.max_json_depth);
+  // Before the model routes: "stats" is not a model name here (Triton matches it first too).
+  router.add(Method::kGet, "/v2/models/stats", [&backend](HttpRequest& request, Responder respond) {
+    statistics(backend, request, respond);
+  });
+  addModelRoute(router, Method::kGet, "/stats",
+                [&backend](HttpRequest& request, Responder respond) {
+                  statistics(backend, request, respond);
+                });
   addModelRoute(router, Method::kGet, "", [&backend](HttpRequest& request, Responder respond) {
     auto model = describe(backend, request);
     if (model.isOk()) {

@@ -1,17 +1,19 @@
 // The KServe gRPC service end to end through a real server with a fake backend, the metadata
 // builders, channel-argument parsing, port-busy detection and graceful shutdown.
+#include "api/kfs/kfs_grpc_service.hpp"
+
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
 #include <thread>
 
-#include "api/kfs/kfs_grpc_service.hpp"
 #include "api/kfs/kfs_metadata.hpp"
 #include "net/grpc/grpc_server.hpp"
 
@@ -70,8 +72,8 @@ TEST(KfsMetadata, ServerMetadata) {
   api::kfs::buildServerMetadata(out);
   EXPECT_EQ(out.name(), "mserve");
   EXPECT_EQ(out.version(), "0.1.0");
-  for (const auto& e : out.extensions()) EXPECT_NE(e, "statistics");
-  EXPECT_GE(out.extensions_size(), 1);
+  const auto& extensions = out.extensions();
+  EXPECT_NE(std::find(extensions.begin(), extensions.end(), "statistics"), extensions.end());
 }
 
 // --- Channel arguments and addresses -------------------------------------------------------
@@ -125,7 +127,10 @@ class FakeBackend : public api::kfs::KfsBackend {
              api::kfs::InferCallback done) override {
     std::lock_guard lock(mutex_);
     threads_.emplace_back([this, request, done = std::move(done)] {
-      if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+      int delay = delay_ms_;
+      // Later ids answer sooner, so a stream must reorder to keep request order.
+      if (delay_by_id_) delay = 40 - 2 * std::stoi(request->id);
+      if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
       if (request->model_name != "dummy") {
         done(util::Status(util::StatusCode::kModelNameMissing), nullptr);
         return;
@@ -143,6 +148,7 @@ class FakeBackend : public api::kfs::KfsBackend {
   }
   bool ready_ = true;
   int delay_ms_ = 0;
+  bool delay_by_id_ = false;
 
  private:
   std::mutex mutex_;
@@ -161,9 +167,9 @@ class KfsGrpcEndToEnd : public ::testing::Test {
     ::grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(INT32_MAX);
     args.SetMaxSendMessageSize(INT32_MAX);
-    stub_ = inference::GRPCInferenceService::NewStub(::grpc::CreateCustomChannel(
-        "127.0.0.1:" + std::to_string(server_->port()), ::grpc::InsecureChannelCredentials(),
-        args));
+    stub_ = inference::GRPCInferenceService::NewStub(
+        ::grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                    ::grpc::InsecureChannelCredentials(), args));
   }
 
   inference::ModelInferRequest dummyRequest(size_t elements) {
@@ -176,8 +182,8 @@ class KfsGrpcEndToEnd : public ::testing::Test {
     input.add_shape(1);
     input.add_shape(static_cast<int64_t>(elements));
     std::vector<float> values(elements, 1.5f);
-    request.add_raw_input_contents(std::string(reinterpret_cast<const char*>(values.data()),
-                                               values.size() * sizeof(float)));
+    request.add_raw_input_contents(
+        std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
     return request;
   }
 
@@ -248,8 +254,65 @@ TEST_F(KfsGrpcEndToEnd, InferErrors) {
             "name: b");
   request = dummyRequest(10);
   request.set_model_name("other");
-  EXPECT_EQ(stub_->ModelInfer(&c2, request, &response).error_code(),
-            ::grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->ModelInfer(&c2, request, &response).error_code(), ::grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(KfsGrpcEndToEnd, StreamAnswersInRequestOrderAndKeepsGoingAfterErrors) {
+  backend_.delay_by_id_ = true;
+  ::grpc::ClientContext context;
+  auto stream = stub_->ModelStreamInfer(&context);
+  for (int i = 0; i < 20; ++i) {
+    auto request = dummyRequest(4);
+    request.set_id(std::to_string(i));
+    if (i % 5 == 3) request.set_model_name("other");                // fails; the stream must go on
+    if (i == 7) request.mutable_raw_input_contents(0)->pop_back();  // fails to decode
+    ASSERT_TRUE(stream->Write(request));
+  }
+  stream->WritesDone();
+  inference::ModelStreamInferResponse response;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(stream->Read(&response)) << i;
+    EXPECT_EQ(response.infer_response().id(), std::to_string(i));
+    EXPECT_TRUE(response.infer_response().parameters().at("triton_final_response").bool_param());
+    if (i % 5 == 3) {
+      EXPECT_EQ(response.error_message(), "Model with requested name is not found");
+      EXPECT_EQ(response.infer_response().raw_output_contents_size(), 0);
+    } else if (i == 7) {
+      EXPECT_EQ(response.error_message(),
+                "Invalid content size of tensor proto - Expected: 16 bytes; Actual: 15 bytes; "
+                "input name: b");
+    } else {
+      EXPECT_EQ(response.error_message(), "");
+      ASSERT_EQ(response.infer_response().raw_output_contents_size(), 1);
+      float first = 0;
+      std::memcpy(&first, response.infer_response().raw_output_contents(0).data(), 4);
+      EXPECT_EQ(first, 2.5f);
+    }
+  }
+  EXPECT_FALSE(stream->Read(&response));
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(KfsGrpcEndToEnd, StreamEndsWhenTheClientCancels) {
+  backend_.delay_ms_ = 50;
+  ::grpc::ClientContext context;
+  auto stream = stub_->ModelStreamInfer(&context);
+  auto request = dummyRequest(4);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(stream->Write(request));
+  context.TryCancel();
+  inference::ModelStreamInferResponse response;
+  while (stream->Read(&response)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(), ::grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(KfsGrpcEndToEnd, EmptyStreamFinishesOk) {
+  ::grpc::ClientContext context;
+  auto stream = stub_->ModelStreamInfer(&context);
+  stream->WritesDone();
+  inference::ModelStreamInferResponse response;
+  EXPECT_FALSE(stream->Read(&response));
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST_F(KfsGrpcEndToEnd, LargeMessagesPassTheFourMiBDefault) {

@@ -48,8 +48,18 @@ TEST(StatusTest, EveryCodeHasAMessage) {
   for (int code = 0; code <= static_cast<int>(StatusCode::kInternalError); ++code) {
     const StatusInfo& info = statusInfo(static_cast<StatusCode>(code));
     ASSERT_NE(info.message, nullptr) << code;
-    EXPECT_NE(std::string(info.message), "") << code;
+    const bool triton = code >= static_cast<int>(StatusCode::kTritonInvalidArgument) &&
+                        code <= static_cast<int>(StatusCode::kTritonInternal);
+    EXPECT_EQ(std::string(info.message).empty(), triton) << code;
   }
+}
+
+TEST(StatusTest, TritonCodesSayOnlyTheirDetails) {
+  const Status status(StatusCode::kTritonInvalidArgument, "requested model 'm' is not available");
+  EXPECT_EQ(status.message(), "requested model 'm' is not available");
+  EXPECT_EQ(status.httpStatus(), 400);
+  EXPECT_EQ(Status(StatusCode::kTritonUnsupported).httpStatus(), 501);
+  EXPECT_EQ(Status(StatusCode::kTritonUnavailable).grpcCode(), 14);
 }
 
 TEST(StatusTest, StatusOrHoldsValueOrStatus) {
