@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tritonclient.grpc as grpcclient
 
-from conftest import ov_reference, service_pb2
+from conftest import F32, model_args, ov_reference, running_server, service_pb2
 from test_kfs_rest import PERF_STEADY_ENOUGH, perf_analyzer
 
 
@@ -73,15 +73,24 @@ def test_many_in_flight_on_one_raw_stream(dummy_server):
             np.testing.assert_array_equal(out, np.full(10, i + 1, np.float32))
 
 
-@pytest.mark.parametrize("concurrency", ["1", "1:2"])
-def test_perf_analyzer_streaming(dummy_server, concurrency):
-    # Each concurrency level holds one open stream on a shared connection: more than the
-    # server's grpc.max_concurrent_streams (the core count, as OVMS) would wait for a free one.
+@pytest.fixture(scope="module")
+def many_streams_server(models_dir, log_dir):
+    """perf_analyzer --streaming keeps one stream open per concurrency level on one shared
+    connection and asks for statistics on it too: the server's per-connection limit
+    (grpc.max_concurrent_streams, the CPU count by default, as OVMS) must leave room for them."""
+    extra = ["--grpc_channel_arguments", "grpc.max_concurrent_streams=16"]
+    with running_server(model_args("dummy", models_dir, F32, extra), log_dir) as server:
+        yield server
+
+
+@pytest.mark.parametrize("concurrency", ["1", "1:3"])
+def test_perf_analyzer_streaming(many_streams_server, concurrency):
     binary = perf_analyzer()
     assert binary is not None, "scripts/setup installs perf_analyzer into .venv/bin"
-    result = subprocess.run([binary, "-m", "dummy", "-u", f"127.0.0.1:{dummy_server.port}",
+    result = subprocess.run([binary, "-m", "dummy", "-u", f"127.0.0.1:{many_streams_server.port}",
                              "-i", "grpc", "--streaming", "--measurement-interval", "1000",
                              "--concurrency-range", concurrency, *PERF_STEADY_ENOUGH],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Throughput:" in result.stdout
+    assert "compute infer" in result.stdout  # server-side statistics over the same connection

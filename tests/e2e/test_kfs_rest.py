@@ -71,7 +71,8 @@ def test_server_metadata_lists_extensions(dummy_server):
     assert metadata["name"] == "mserve"
     assert "binary_tensor_data" in metadata["extensions"]
     assert "model_configuration" in metadata["extensions"]
-    assert "statistics" not in metadata["extensions"]
+    assert "statistics" in metadata["extensions"]
+    assert "model_repository" in metadata["extensions"]
 
 
 def test_model_metadata_matches_grpc(add_two_server):
@@ -267,7 +268,8 @@ def test_perf_analyzer_call_sequence(dummy_server):
 @pytest.mark.parametrize("method,path,status,error", [
     ("GET", "/v3", 400, "Invalid request URL"),
     ("GET", "/v2/models/dummy/versions/abc", 400, "Invalid request URL"),
-    ("GET", "/v2/models/dummy/stats", 400, "Invalid request URL"),
+    ("GET", "/v2/models/dummy/stats/x", 400, "Invalid request URL"),
+    ("POST", "/v2/models/dummy/stats", 406, "Unsupported method"),
     ("PUT", "/v2/models/dummy/infer", 406, "Unsupported method"),
     ("DELETE", "/v2", 406, "Unsupported method"),
     ("GET", "/v2/models/dummy/infer", 406, "Unsupported method"),
