@@ -1,7 +1,6 @@
 #include "config/config_file.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <chrono>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "config/config_json.hpp"
 #include "config/config_schema.hpp"
 #include "config/model_config_json.hpp"
 
@@ -90,14 +90,8 @@ uint64_t contentHash(std::string_view text) {
 util::StatusOr<ServerConfig> parseServerConfig(std::string_view text,
                                                const std::string& config_dir) {
   rapidjson::Document document;
-  // Iterative: a hostile nesting depth cannot exhaust the stack.
-  document.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-  if (document.HasParseError()) {
-    return util::Status(util::StatusCode::kJsonInvalid,
-                        std::string("Error: ") +
-                            rapidjson::GetParseError_En(document.GetParseError()) +
-                            " Offset: " + std::to_string(document.GetErrorOffset()));
-  }
+  // Depth-bounded before the (recursive) schema validation walks it.
+  MSERVE_RETURN_IF_ERROR(parseConfigJson(text, document));
   MSERVE_RETURN_IF_ERROR(validateConfigSchema(document));
   ServerConfig server;
   parseModels(document["model_config_list"], config_dir, server);

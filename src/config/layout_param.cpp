@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "config/config_json.hpp"
+
 namespace mserve::config {
 namespace {
 
@@ -44,8 +46,10 @@ util::StatusOr<LayoutParam> parseLayoutParam(const std::string& text) {
     return LayoutParam{{"", text}};
   }
   rapidjson::Document json;
-  json.Parse(text.c_str(), text.size());
-  if (json.HasParseError() || !json.IsObject()) return layoutError("Invalid JSON object");
+  if (std::string reason; !parseConfigJson(text, json, &reason).isOk()) {
+    return layoutError("Invalid JSON object: " + reason);
+  }
+  if (!json.IsObject()) return layoutError("Invalid JSON object");
   LayoutParam layouts;
   for (const auto& entry : json.GetObject()) {
     if (!entry.value.IsString()) return layoutError("Layouts must be strings");

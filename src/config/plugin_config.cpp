@@ -3,7 +3,6 @@
 #include "config/plugin_config.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -12,6 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include "config/config_json.hpp"
+#include "util/json_document.hpp"
 
 namespace mserve::config {
 namespace {
@@ -67,8 +69,7 @@ util::StatusOr<PluginConfig> fromObject(const rapidjson::Value& object) {
 bool isPerDevice(const rapidjson::Value& object) {
   if (object.MemberCount() == 0) return false;
   for (const auto& member : object.GetObject()) {
-    if (!member.value.IsObject() ||
-        std::string_view(member.name.GetString()) == "DEVICE_PROPERTIES") {
+    if (!member.value.IsObject() || util::jsonString(member.name) == "DEVICE_PROPERTIES") {
       return false;
     }
   }
@@ -80,9 +81,8 @@ util::StatusOr<PluginConfig> fromFile(const std::string& path, const std::string
   if (!file) return configError("Cannot read plugin config file " + path);
   const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   rapidjson::Document doc;
-  if (doc.Parse(text.c_str(), text.size()).HasParseError()) {
-    return configError("Plugin config file " + path +
-                       " is not valid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()));
+  if (std::string reason; !parseConfigJson(text, doc, &reason).isOk()) {
+    return configError("Plugin config file " + path + " is not valid JSON: " + reason);
   }
   if (!doc.IsObject()) return configError("Plugin config file " + path + " must hold an object");
   if (!isPerDevice(doc)) return fromObject(doc);
@@ -117,14 +117,12 @@ util::StatusOr<PluginConfig> parsePluginConfig(const std::string& json_or_path,
                                                const std::string& device) {
   if (json_or_path.find_first_not_of(" \t\r\n") == std::string::npos) return PluginConfig{};
   rapidjson::Document doc;
-  const bool parsed = !doc.Parse(json_or_path.c_str(), json_or_path.size()).HasParseError();
-  if (parsed && doc.IsObject()) return fromObject(doc);
+  std::string reason;
+  const util::Status parsed = parseConfigJson(json_or_path, doc, &reason);
+  if (parsed.isOk() && doc.IsObject()) return fromObject(doc);
   std::error_code ec;
   if (std::filesystem::is_regular_file(json_or_path, ec)) return fromFile(json_or_path, device);
-  if (!parsed) {
-    return configError(std::string("Plugin config is not valid JSON: ") +
-                       rapidjson::GetParseError_En(doc.GetParseError()));
-  }
+  if (!parsed.isOk()) return configError("Plugin config is not valid JSON: " + reason);
   return configError("Plugin config must be a JSON object");
 }
 

@@ -5,11 +5,12 @@
 #include "config/shape_param.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <charconv>
 #include <string_view>
+
+#include "config/config_json.hpp"
 
 namespace mserve::config {
 namespace {
@@ -89,9 +90,8 @@ util::Status addShape(ShapeParam& param, const std::string& input, std::string_v
 
 util::StatusOr<ShapeParam> parseJsonShapes(const std::string& text) {
   rapidjson::Document doc;
-  if (doc.Parse(text.c_str(), text.size()).HasParseError()) {
-    return shapeError(std::string("Invalid JSON: ") +
-                      rapidjson::GetParseError_En(doc.GetParseError()));
+  if (std::string reason; !parseConfigJson(text, doc, &reason).isOk()) {
+    return shapeError("Invalid JSON: " + reason);
   }
   if (!doc.IsObject()) return shapeError("Expected a shape or a JSON object of shapes");
   ShapeParam param;

@@ -1,13 +1,13 @@
 #include "config/tensor_mapping.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
 
+#include "config/config_json.hpp"
 #include "config/config_schema.hpp"
 
 namespace mserve::config {
@@ -39,10 +39,8 @@ util::StatusOr<std::map<std::string, std::string>> renames(const rapidjson::Valu
 
 util::StatusOr<TensorMapping> parseTensorMapping(std::string_view text) {
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-  if (document.HasParseError()) {
-    return mappingError(std::string("not valid JSON: ") +
-                        rapidjson::GetParseError_En(document.GetParseError()));
+  if (std::string reason; !parseConfigJson(text, document, &reason).isOk()) {
+    return mappingError("not valid JSON: " + reason);
   }
   MSERVE_RETURN_IF_ERROR(validateMappingSchema(document));
   TensorMapping mapping;

@@ -3,12 +3,13 @@
 #include "config/version_policy.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <functional>
+
+#include "config/config_json.hpp"
 
 namespace mserve::config {
 namespace {
@@ -53,9 +54,8 @@ util::StatusOr<VersionPolicy> parseSpecific(const rapidjson::Value& body) {
 util::StatusOr<VersionPolicy> VersionPolicy::parse(const std::string& json) {
   if (json.empty()) return latest(1);  // OVMS's default when no policy is given
   rapidjson::Document doc;
-  if (doc.Parse(json.c_str(), json.size()).HasParseError()) {
-    return policyError(std::string("Invalid JSON: ") +
-                       rapidjson::GetParseError_En(doc.GetParseError()));
+  if (std::string reason; !parseConfigJson(json, doc, &reason).isOk()) {
+    return policyError("Invalid JSON: " + reason);
   }
   if (!doc.IsObject() || doc.MemberCount() != 1) {
     return policyError("Expected an object with exactly one of latest, specific, all");

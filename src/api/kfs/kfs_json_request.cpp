@@ -12,6 +12,7 @@
 #include "api/kfs/kfs_request_decoder.hpp"
 #include "tensor/input_errors.hpp"
 #include "tensor/shape.hpp"
+#include "util/json_document.hpp"
 
 namespace mserve::api::kfs {
 namespace {
@@ -225,11 +226,12 @@ Status decodeInput(const Value& input, BinaryData& binary, bool only_input,
   tensor.name.assign(name->GetString(), name->GetStringLength());
   const Value* datatype = member(input, "datatype");
   const auto type = datatype != nullptr && datatype->IsString()
-                        ? tensor::fromKserveName(datatype->GetString())
+                        ? tensor::fromKserveName(util::jsonString(*datatype))
                         : std::nullopt;
   if (!type) {
-    const std::string given =
-        datatype != nullptr && datatype->IsString() ? datatype->GetString() : "(none)";
+    const std::string given = datatype != nullptr && datatype->IsString()
+                                  ? std::string(util::jsonString(*datatype))
+                                  : "(none)";
     return Status(StatusCode::kInvalidPrecision,
                   "Unsupported datatype: " + given + inputSuffix(tensor.name));
   }

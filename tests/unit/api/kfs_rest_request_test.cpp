@@ -119,6 +119,20 @@ TEST(KfsRestRequest, JsonValueErrors) {
   }
 }
 
+TEST(KfsRestRequest, StringsAreComparedWithTheirFullLength) {
+  // A NUL inside a JSON string is part of it: "INT32\u0000x" is not INT32.
+  RestInferRequest out;
+  util::Status status =
+      decode(out, R"({"inputs":[{"name":"x","shape":[1],"datatype":"INT32\u0000x","data":[1]}]})");
+  EXPECT_EQ(status.code(), StatusCode::kInvalidPrecision) << status.message();
+  EXPECT_NE(status.message().find(std::string("INT32\0x", 7)), std::string::npos);
+  RestInferRequest named;
+  ASSERT_TRUE(
+      decode(named, R"({"inputs":[{"name":"x\u0000y","shape":[1],"datatype":"INT32","data":[1]}]})")
+          .isOk());
+  EXPECT_EQ(named.request.inputs[0].name, std::string("x\0y", 3));
+}
+
 TEST(KfsRestRequest, BodyShapeErrors) {
   struct Case {
     const char* body;

@@ -192,7 +192,7 @@ TEST(ConfigFileTest, InvalidNamesAreRejectedAndOthersServed) {
       {"config": {"name": "a/b", "base_path": "b"}},
       {"config": {"name": "..", "base_path": "c"}},
       {"config": {"name": "", "base_path": "d"}},
-      {"config": {"name": "x\u0000y", "base_path": "e"}}
+      {"config": {"name": "x\u0001y", "base_path": "e"}}
     ]})");
   ASSERT_TRUE(parsed.isOk()) << parsed.status().message();
   ASSERT_EQ(parsed->models.size(), 1u);
@@ -202,7 +202,7 @@ TEST(ConfigFileTest, InvalidNamesAreRejectedAndOthersServed) {
             "Model config is invalid - Invalid model name \"a/b\": use 1 to 255 characters from "
             "A-Z a-z 0-9 . _ - and no \"..\"");
   EXPECT_EQ(parsed->rejected[3].status.code(), StatusCode::kModelConfigInvalid);
-  EXPECT_NE(parsed->rejected[3].status.message().find("x\\x00y"), std::string::npos);
+  EXPECT_NE(parsed->rejected[3].status.message().find("x\\x01y"), std::string::npos);
   EXPECT_TRUE(validateModelName(std::string(255, 'n')).isOk());
   EXPECT_FALSE(validateModelName(std::string(256, 'n')).isOk());
   EXPECT_FALSE(validateModelName("a b").isOk());
