@@ -3,6 +3,7 @@
 // code and OVMS message text. Immutable values; safe to copy between threads.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,6 +58,7 @@ enum class StatusCode {
   kRestMalformedRequest,
   kRestPayloadTooLarge,
   kRestHeaderTooLarge,
+  kRestUnsupportedTransferEncoding,
   kRestBodyIsNotAnObject,
   kRestNoInputsFound,
   kRestCouldNotParseInput,
@@ -107,10 +109,18 @@ struct StatusInfo {
 };
 const StatusInfo& statusInfo(StatusCode code);
 
+// The longest details a Status keeps. Details echo client values (a 100,000-dim shape, a
+// 20,000-character datatype); gRPC drops a status whose message passes its 8 KiB metadata limit
+// (the client sees RESOURCE_EXHAUSTED instead), and nobody reads a 400 KB error. Longer details
+// keep their start and end with the middle cut out, in this one place for every API.
+inline constexpr size_t kMaxStatusDetailsBytes = 1024;
+std::string boundedDetails(std::string details);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(StatusCode code, std::string details = {}) : code_(code), details_(std::move(details)) {}
+  Status(StatusCode code, std::string details = {})
+      : code_(code), details_(boundedDetails(std::move(details))) {}
   static Status ok() { return {}; }
 
   bool isOk() const { return code_ == StatusCode::kOk; }

@@ -2,6 +2,7 @@
 // (REFERENCE.md §3.7). Client errors that OVMS leaves unmapped are 400 / INVALID_ARGUMENT here,
 // a deliberate fix listed in docs/compatibility.md.
 #include <array>
+#include <string_view>
 
 #include "util/status.hpp"
 
@@ -98,6 +99,9 @@ constexpr Row kRows[] = {
      {413, kGrpcResourceExhausted, "Request body is larger than allowed"}},
     {StatusCode::kRestHeaderTooLarge,
      {431, kGrpcResourceExhausted, "Request header fields are larger than allowed"}},
+    // RFC 9112 §6.1: a transfer coding the server does not understand is 501.
+    {StatusCode::kRestUnsupportedTransferEncoding,
+     {501, kGrpcUnimplemented, "Unsupported Transfer-Encoding"}},
     {StatusCode::kRestBodyIsNotAnObject,
      {400, kGrpcInvalidArgument, "Request body should be JSON object"}},
     {StatusCode::kRestNoInputsFound,
@@ -178,6 +182,28 @@ static_assert(tableComplete(), "every StatusCode needs a row in kRows");
 }  // namespace
 
 const StatusInfo& statusInfo(StatusCode code) { return kTable[static_cast<size_t>(code)]; }
+
+namespace {
+
+// Moves `at` back to the start of the UTF-8 sequence it falls in, so a cut leaves whole
+// characters.
+size_t characterStart(std::string_view text, size_t at) {
+  while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) {
+    --at;
+  }
+  return at;
+}
+
+}  // namespace
+
+std::string boundedDetails(std::string details) {
+  if (details.size() <= kMaxStatusDetailsBytes) return details;
+  constexpr size_t kKept = kMaxStatusDetailsBytes / 2 - 40;  // room for the marker
+  const size_t head = characterStart(details, kKept);
+  const size_t tail = characterStart(details, details.size() - kKept);
+  return details.substr(0, head) + " ... [" + std::to_string(tail - head) + " bytes cut] ... " +
+         details.substr(tail);
+}
 
 std::string Status::message() const {
   std::string text = statusInfo(code_).message;

@@ -26,6 +26,29 @@ TEST(StatusTest, MessageIsOvmsTextThenDetails) {
   EXPECT_EQ(detailed.message(), "Invalid input shape - Expected: (1,10); Actual: (1,11)");
 }
 
+TEST(StatusTest, LongDetailsKeepTheirStartAndEnd) {
+  // A 100,000-dim shape echoed in an error: gRPC would drop a message past its 8 KiB metadata
+  // limit and the client would see RESOURCE_EXHAUSTED instead of the error.
+  std::string shape = "[";
+  for (int i = 0; i < 100000; ++i) shape += "1,";
+  const std::string details = "input b: got " + shape + "] expected [1,10]";
+  const Status status(StatusCode::kInvalidShape, details);
+  EXPECT_LE(status.details().size(), kMaxStatusDetailsBytes);
+  EXPECT_EQ(status.details().rfind("input b: got [1,1,", 0), 0u);
+  EXPECT_TRUE(status.details().ends_with("1,1,] expected [1,10]")) << status.details();
+  EXPECT_NE(status.details().find(" bytes cut] ... "), std::string::npos);
+  // Cuts fall between UTF-8 characters.
+  std::string accents;
+  for (int i = 0; i < 1000; ++i) accents += "\xc3\xa9";
+  const std::string cut = Status(StatusCode::kInvalidPrecision, accents).details();
+  EXPECT_NE(static_cast<unsigned char>(cut.front()) & 0xC0, 0x80u);
+  const size_t marker = cut.find(" ... [");
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_EQ(marker % 2, 0u);
+  const std::string short_details(kMaxStatusDetailsBytes, 'x');
+  EXPECT_EQ(Status(StatusCode::kInvalidShape, short_details).details(), short_details);
+}
+
 TEST(StatusTest, HttpAndGrpcCodes) {
   struct Row {
     StatusCode code;
