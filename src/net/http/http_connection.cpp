@@ -19,11 +19,17 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr auto kLingerTime = std::chrono::seconds(1);
 // Read buffer room while a body streams in: Beast's most per read (see readBody()).
 constexpr uint64_t kBodyReadBytes = 64 * 1024;
+// The first read of a keep-alive connection's next request (then the header parser goes on).
+constexpr size_t kFirstReadBytes = 4096;
+// An attack at the connection limit would otherwise log a line per accept.
+constexpr auto kLimitWarningInterval = std::chrono::seconds(10);
 
 Method toMethod(bhttp::verb verb) {
   switch (verb) {
     case bhttp::verb::get:
       return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
     case bhttp::verb::post:
       return Method::kPost;
     case bhttp::verb::options:
@@ -46,6 +52,20 @@ struct PendingResponse {
   std::shared_ptr<Connection> connection;
 };
 
+// RFC 9112 §6.1: only "chunked" is decoded here (and must come last); any other transfer coding
+// ("gzip, chunked", "deflate", made-up ones) would leave an encoded body read as plain. Returns
+// the first coding that is not a single "chunked", or nullopt when all are acceptable.
+std::optional<std::string> unsupportedTransferCoding(const bhttp::fields& header) {
+  int chunked = 0;
+  const auto [first, last] = header.equal_range(bhttp::field::transfer_encoding);
+  for (auto field = first; field != last; ++field) {
+    for (const auto& coding : bhttp::token_list(field->value())) {
+      if (!beast::iequals(coding, "chunked") || ++chunked > 1) return std::string(coding);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string limitDetails(uint64_t limit, std::string_view unit, std::string_view flag) {
   return "limit " + std::to_string(limit) + " " + std::string(unit) + ", set by " +
          std::string(flag);
@@ -54,10 +74,44 @@ std::string limitDetails(uint64_t limit, std::string_view unit, std::string_view
 }  // namespace
 
 bool ServerState::add(const std::shared_ptr<Connection>& connection) {
-  std::lock_guard lock(mutex);
-  if (stopping.load()) return false;
-  connections.emplace(connection.get(), connection);
+  // Released after the lock: if it holds the last reference, its destructor takes the lock.
+  std::shared_ptr<Connection> evicted;
+  {
+    std::lock_guard lock(mutex);
+    if (stopping.load()) return false;
+    if (connections.size() >= limits.max_connections) {
+      evicted = takeOldestWaiting();
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_limit_warning >= kLimitWarningInterval) {
+        last_limit_warning = now;
+        MSERVE_LOG(
+            util::servingLog(), warn, "REST connections at the limit of {} ({}): {}",
+            limits.max_connections, kMaxConnectionsFlag,
+            evicted ? "closing the oldest idle ones" : "every one is busy, refusing new ones");
+      }
+      if (!evicted) return false;
+    }
+    connection->serial_ = next_serial++;
+    connections.emplace(connection.get(), connection);
+  }
+  if (evicted) evicted->forceClose();
   return true;
+}
+
+std::shared_ptr<Connection> ServerState::takeOldestWaiting() {
+  // Raw pointers are safe here: a connection's destructor removes it under `mutex` first, so
+  // every one in the map is whole while we hold it. Only the chosen one is locked.
+  const Connection* oldest = nullptr;
+  for (const auto& [raw, weak] : connections) {
+    if (!raw->waiting_.load()) continue;
+    if (oldest == nullptr || raw->serial_ < oldest->serial_) oldest = raw;
+  }
+  if (oldest == nullptr) return nullptr;
+  std::shared_ptr<Connection> chosen = connections[oldest].lock();
+  // Another accept must not pick it too; if it has just started a request, it is closed all
+  // the same (its client sees the connection drop, as with any server at capacity).
+  if (chosen) chosen->waiting_.store(false);
+  return chosen;
 }
 
 void ServerState::remove(const Connection* connection) {
@@ -105,7 +159,7 @@ void BasicConnection<Stream>::handshake() {
   if constexpr (std::is_same_v<Stream, PlainStream>) {
     readHeader();
   } else {
-    armTimer();
+    armTimer(headerDeadline());
     stream_.async_handshake(ssl::stream_base::server, [self = self()](beast::error_code error) {
       if (error) {
         MSERVE_LOG(util::servingLog(), debug, "REST TLS handshake failed: {}", error.message());
@@ -129,9 +183,9 @@ void BasicConnection<Stream>::forceClose() {
 }
 
 template <class Stream>
-void BasicConnection<Stream>::armTimer() {
-  if (state_.limits.idle_timeout.count() > 0) {
-    lowest().expires_after(state_.limits.idle_timeout);
+void BasicConnection<Stream>::armTimer(std::chrono::seconds timeout) {
+  if (timeout.count() > 0) {
+    lowest().expires_after(timeout);
   } else {
     lowest().expires_never();
   }
@@ -141,12 +195,43 @@ template <class Stream>
 void BasicConnection<Stream>::readHeader() {
   if (state_.stopping.load()) return close();
   phase_ = State::kWaiting;
+  waiting_.store(true);
   // An idle keep-alive connection does not keep the room a large body needed.
   if (buffer_.size() == 0 && buffer_.capacity() >= kBodyReadBytes) buffer_.shrink_to_fit();
+  // A new connection's first request, or a pipelined one already buffered, is a header in
+  // progress; otherwise the connection idles (keep-alive) until the next request's first byte.
+  if (buffer_.size() == 0 && header_started_) return waitForRequest();
+  startHeader();
+}
+
+template <class Stream>
+void BasicConnection<Stream>::waitForRequest() {
+  header_started_ = false;
+  armTimer(state_.limits.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          [self = self()](beast::error_code error, size_t bytes) {
+                            if (error) return self->onReadFailed(error);
+                            self->buffer_.commit(bytes);
+                            self->startHeader();
+                          });
+}
+
+// The shorter of the two limits (a header never had longer than the idle timeout); 0 = none.
+template <class Stream>
+std::chrono::seconds BasicConnection<Stream>::headerDeadline() const {
+  const auto header = state_.limits.header_timeout;
+  const auto idle = state_.limits.idle_timeout;
+  return header.count() == 0 || (idle.count() > 0 && idle < header) ? idle : header;
+}
+
+template <class Stream>
+void BasicConnection<Stream>::startHeader() {
+  header_started_ = true;
   parser_.emplace();
   parser_->header_limit(state_.limits.max_header_bytes);
   parser_->body_limit(state_.limits.max_body_bytes);
-  armTimer();  // one deadline for the whole header: a trickling client cannot hold us forever
+  // One deadline for the whole header: a trickling client cannot hold the descriptor long.
+  armTimer(headerDeadline());
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
       [self = self()](beast::error_code error, size_t) { self->onHeader(error); });
@@ -155,12 +240,18 @@ void BasicConnection<Stream>::readHeader() {
 template <class Stream>
 void BasicConnection<Stream>::onHeader(beast::error_code error) {
   if (error) return onReadFailed(error);
+  waiting_.store(false);
   phase_ = State::kReading;
   const auto& header = parser_->get();
   version_ = header.version();
+  if (auto coding = unsupportedTransferCoding(header)) {
+    return failRequest(
+        util::Status(util::StatusCode::kRestUnsupportedTransferEncoding,
+                     "transfer coding '" + *coding + "'; only chunked is supported"));
+  }
   const auto expect = header[bhttp::field::expect];
   if (version_ >= 11 && beast::iequals(expect, "100-continue") && !parser_->is_done()) {
-    armTimer();
+    armTimer(state_.limits.idle_timeout);
     asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       [self = self()](beast::error_code write_error, size_t) {
                         if (write_error) return self->close();
@@ -182,7 +273,7 @@ void BasicConnection<Stream>::readBody() {
   if (remaining && *remaining > buffer_.capacity() - buffer_.size()) {
     buffer_.reserve(buffer_.size() + std::min<uint64_t>(*remaining, kBodyReadBytes));
   }
-  armTimer();  // renewed per read: a large body may take long, but must keep moving
+  armTimer(state_.limits.idle_timeout);  // renewed per read: a body must keep moving
   bhttp::async_read_some(stream_, buffer_, *parser_,
                          [self = self()](beast::error_code error, size_t) {
                            if (error) return self->onReadFailed(error);
@@ -212,7 +303,10 @@ void BasicConnection<Stream>::onReadFailed(beast::error_code error) {
   }
   // The client closed, went silent past the timeout (the stream closed the socket already), or
   // the server is stopping: there is nobody to answer.
-  if (error == beast::error::timeout) {
+  if (error == beast::error::timeout && phase_ == State::kWaiting && header_started_) {
+    MSERVE_LOG(util::servingLog(), debug, "REST request header incomplete in time ({}, {}): closed",
+               kHeaderTimeoutFlag, kIdleTimeoutFlag);
+  } else if (error == beast::error::timeout) {
     MSERVE_LOG(util::servingLog(), debug, "REST connection idle for {} s ({}): closed",
                state_.limits.idle_timeout.count(), kIdleTimeoutFlag);
   }
@@ -233,6 +327,7 @@ void BasicConnection<Stream>::handleRequest() {
   request.body = std::move(message.body());
   request.executor = &executor_;
   keep_alive_ = message.keep_alive();
+  head_request_ = request.method == Method::kHead;
   phase_ = State::kHandling;
   lowest().expires_never();  // inference takes what it takes
   state_.router.dispatch(request, makeResponder());
@@ -263,6 +358,9 @@ void BasicConnection<Stream>::send(HttpResponse response) {
   message.keep_alive(keep_alive_);
   message.body() = std::move(response.body);
   message.prepare_payload();
+  // A response to HEAD has the headers GET would have and never a body (RFC 9110 §9.3.2):
+  // bytes after them would be read as the next response.
+  if (head_request_) message.body().clear();
   serializer_.emplace(message);
   phase_ = State::kWriting;
   writeSome();
@@ -270,7 +368,7 @@ void BasicConnection<Stream>::send(HttpResponse response) {
 
 template <class Stream>
 void BasicConnection<Stream>::writeSome() {
-  armTimer();  // renewed per write: a slow reader must keep taking bytes
+  armTimer(state_.limits.idle_timeout);  // renewed per write: a reader must keep taking bytes
   bhttp::async_write_some(stream_, *serializer_, [self = self()](beast::error_code error, size_t) {
     self->onWritten(error);
   });
@@ -293,6 +391,8 @@ void BasicConnection<Stream>::failRequest(const util::Status& status) {
   MSERVE_LOG(util::servingLog(), debug, "REST request rejected: {}", status.message());
   phase_ = State::kHandling;
   keep_alive_ = false;
+  head_request_ =
+      parser_ && parser_->is_header_done() && parser_->get().method() == bhttp::verb::head;
   send(errorResponse(status));
 }
 

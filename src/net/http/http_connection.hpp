@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -28,7 +29,9 @@ struct ServerState {
   ServerState(asio::io_context& io_context, const Router& router_ref, HttpLimits limits_value)
       : io(io_context), router(router_ref), limits(limits_value) {}
 
-  // Adds a connection unless the server is stopping (then false: close it).
+  // Adds a connection unless the server is stopping or it is at limits.max_connections with
+  // every connection busy (then false: close it). At the limit, the oldest connection that waits
+  // for a request is closed to make room.
   bool add(const std::shared_ptr<Connection>& connection);
   void remove(const Connection* connection);
 
@@ -41,6 +44,13 @@ struct ServerState {
   std::mutex mutex;
   std::condition_variable drained;  // notified when `connections` becomes empty
   std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections;  // by mutex
+  uint64_t next_serial = 0;                                  // by mutex; accept order
+  std::chrono::steady_clock::time_point last_limit_warning;  // by mutex
+
+ private:
+  // The oldest connection waiting for a request, now marked busy so it is picked once; null if
+  // every connection is busy. Call with `mutex` held; release the result after unlocking.
+  std::shared_ptr<Connection> takeOldestWaiting();
 };
 
 // What the server and its registry hold of a connection, whatever its stream.
@@ -55,6 +65,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual void closeIfIdle() = 0;
   // Thread-safe. Closes the socket whatever it is doing; a late response is dropped.
   virtual void forceClose() = 0;
+
+ protected:
+  // Waiting for a request or receiving its header: may be closed to make room (ServerState).
+  std::atomic<bool> waiting_{true};
+
+ private:
+  friend struct ServerState;  // serial_ and waiting_, for the connection limit
+  uint64_t serial_ = 0;       // accept order; by ServerState::mutex
 };
 
 // A connection over `socket` (its executor must be a strand of `state.io`): TLS when state.tls
@@ -78,6 +96,8 @@ class BasicConnection final : public Connection {
   enum class State { kWaiting, kReading, kHandling, kWriting, kClosed };
 
   void readHeader();
+  void waitForRequest();
+  void startHeader();
   void onHeader(beast::error_code error);
   void readBody();
   void onReadFailed(beast::error_code error);
@@ -90,7 +110,8 @@ class BasicConnection final : public Connection {
   void lingerAndClose();
   void drain();
   void close();
-  void armTimer();
+  void armTimer(std::chrono::seconds timeout);
+  std::chrono::seconds headerDeadline() const;
 
   // Posts to the connection's strand; handed to handlers as HttpRequest::executor.
   class StrandExecutor final : public util::Executor {
@@ -116,8 +137,10 @@ class BasicConnection final : public Connection {
   std::optional<bhttp::response<bhttp::string_body>> response_;
   std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
   State phase_ = State::kWaiting;
-  unsigned version_ = 11;   // of the current request: the response uses the same
-  bool keep_alive_ = true;  // of the current response
+  unsigned version_ = 11;        // of the current request: the response uses the same
+  bool keep_alive_ = true;       // of the current response
+  bool header_started_ = false;  // bytes of the current request arrived: header deadline runs
+  bool head_request_ = false;    // the current request is HEAD: its response has no body
 };
 
 }  // namespace mserve::net::http

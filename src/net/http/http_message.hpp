@@ -19,8 +19,10 @@ class Executor;
 
 namespace mserve::net::http {
 
-// OVMS accepts only these three; anything else is answered 406 (REFERENCE.md §3.1).
-enum class Method { kGet, kPost, kOptions, kOther };
+// OVMS accepts GET, POST and OPTIONS; anything else is answered 406 (REFERENCE.md §3.1). HEAD
+// is routed as GET and answered without a body (load balancers probe health with it; OVMS
+// answers 406 with a body, which corrupts a pipelined connection).
+enum class Method { kGet, kHead, kPost, kOptions, kOther };
 
 struct HttpRequest {
   Method method = Method::kGet;

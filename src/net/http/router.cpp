@@ -121,10 +121,12 @@ void Router::dispatch(HttpRequest& request, const Responder& respond) const {
     return respond(errorResponse(util::Status(util::StatusCode::kPathInvalid)));
   }
   const std::vector<std::string_view> segments = splitPath(path);
+  // HEAD is GET without the body; the connection leaves the body out.
+  const Method method = request.method == Method::kHead ? Method::kGet : request.method;
   bool path_known = false;
   for (const Route& route : routes_) {
     if (!matches(route, segments, request.params)) continue;
-    if (route.method != request.method) {
+    if (route.method != method) {
       path_known = true;
       continue;
     }

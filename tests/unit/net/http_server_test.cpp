@@ -2,98 +2,21 @@
 // limits (431, 413, malformed requests, idle timeout), 100-continue and graceful stop.
 #include "net/http/http_server.hpp"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "net/raw_http_client.hpp"
 
 namespace mserve::net::http {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Reply {
-  int status = 0;
-  std::string head;  // status line and headers
-  std::string body;
-};
-
-// A blocking client socket that speaks just enough HTTP/1.1 for these tests.
-class RawClient {
- public:
-  explicit RawClient(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    timeval timeout{5, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  }
-  ~RawClient() { close(fd_); }
-
-  bool connected() const { return connected_; }
-  void send(const std::string& data) {
-    ASSERT_EQ(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(data.size()));
-  }
-
-  // One response (Content-Length framed), or nullopt if the server closed or went silent.
-  std::optional<Reply> read() {
-    size_t end;
-    while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
-      if (!fill()) return std::nullopt;
-    }
-    Reply reply;
-    reply.head = pending_.substr(0, end + 2);
-    reply.status = std::stoi(reply.head.substr(9, 3));
-    size_t length = 0;
-    if (const size_t at = lower(reply.head).find("content-length:"); at != std::string::npos) {
-      length = std::stoul(reply.head.substr(at + 15));
-    }
-    while (pending_.size() < end + 4 + length) {
-      if (!fill()) return std::nullopt;
-    }
-    reply.body = pending_.substr(end + 4, length);
-    pending_.erase(0, end + 4 + length);
-    return reply;
-  }
-
-  // Whether the server closes the connection (EOF or reset) within the receive timeout.
-  bool closedByServer() {
-    char byte;
-    const ssize_t got = recv(fd_, &byte, 1, 0);
-    return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-  }
-
- private:
-  static std::string lower(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-  }
-  bool fill() {
-    char buffer[4096];
-    const ssize_t got = recv(fd_, buffer, sizeof(buffer), 0);
-    if (got <= 0) return false;
-    pending_.append(buffer, static_cast<size_t>(got));
-    return true;
-  }
-
-  int fd_;
-  bool connected_ = false;
-  std::string pending_;
-};
-
-std::string get(const std::string& path, const std::string& extra = "") {
-  return "GET " + path + " HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n";
-}
 
 class HttpServerTest : public ::testing::Test {
  protected:
@@ -196,6 +119,14 @@ TEST_F(HttpServerTest, OversizedBodyIs413BeforeTheBodyArrives) {
   EXPECT_EQ(reply->status, 413);
   EXPECT_NE(reply->body.find("--rest_max_body_bytes"), std::string::npos) << reply->body;
   // A chunked body crossing the limit is refused too.
+  // Beast itself refuses a coding after chunked (the body's end could not be found): 400.
+  RawClient after(server_->port());
+  after.send(
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+      "Transfer-Encoding: gzip\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  auto refused = after.read();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
   RawClient chunked(server_->port());
   chunked.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
                std::string(2048, 'x') + "\r\n0\r\n\r\n");
@@ -264,6 +195,109 @@ TEST_F(HttpServerTest, BusyPortFailsToStart) {
   auto second = HttpServer::start(options, router_);
   ASSERT_FALSE(second.isOk());
   EXPECT_NE(second.status().details().find("Failed to start REST server"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, HeadIsAnsweredLikeGetWithoutABodyAndKeepsThePipeline) {
+  start();
+  RawClient client(server_->port());
+  // HEAD on a GET route, HEAD on a POST-only route, HEAD on no route, then a GET: each HEAD
+  // reply has headers only, so the next reply starts right after it.
+  client.send(
+      "HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+      "HEAD /echo HTTP/1.1\r\nHost: t\r\n\r\n"
+      "HEAD /nowhere HTTP/1.1\r\nHost: t\r\n\r\n" +
+      get("/hello"));
+  auto head = client.read(/*head_only=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_NE(head->head.find("Content-Length: 14"), std::string::npos) << head->head;
+  auto not_allowed = client.read(true);
+  ASSERT_TRUE(not_allowed);
+  EXPECT_EQ(not_allowed->status, 406);
+  auto unknown = client.read(true);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  auto reply = client.read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->body, R"({"hello":true})");
+}
+
+TEST_F(HttpServerTest, TransferCodingsOtherThanChunkedAre501) {
+  start();
+  for (const std::string coding : {"gzip, chunked", "deflate", "x-made-up", "chunked, chunked"}) {
+    RawClient client(server_->port());
+    client.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + coding +
+                "\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    auto reply = client.read();
+    ASSERT_TRUE(reply) << coding;
+    EXPECT_EQ(reply->status, 501) << coding;
+    EXPECT_NE(reply->body.find("Unsupported Transfer-Encoding"), std::string::npos) << reply->body;
+    EXPECT_NE(reply->head.find("Connection: close"), std::string::npos);
+  }
+  // Beast itself refuses a coding after chunked (the body's end could not be found): 400.
+  RawClient after(server_->port());
+  after.send(
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+      "Transfer-Encoding: gzip\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  auto refused = after.read();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  RawClient chunked(server_->port());
+  chunked.send(
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n\r\n"
+      "2\r\n{}\r\n0\r\n\r\n");
+  auto reply = chunked.read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->body, "{}");
+}
+
+TEST_F(HttpServerTest, HalfSentHeaderIsClosedAfterTheHeaderTimeout) {
+  start({.idle_timeout = 30s, .header_timeout = 1s});
+  RawClient half(server_->port());
+  half.send("GET /hello HTTP/1.1\r\nHost: t\r\n");  // never finished
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_TRUE(half.closedByServer());  // within the 5 s receive timeout
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 3s);
+  // An idle keep-alive connection waits for its next request the idle timeout, not the
+  // header's.
+  RawClient idle(server_->port());
+  idle.send(get("/hello"));
+  ASSERT_TRUE(idle.read());
+  std::this_thread::sleep_for(1500ms);
+  idle.send(get("/hello"));
+  auto reply = idle.read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpServerTest, ConnectionsAboveTheLimitCloseTheOldestWaitingOne) {
+  start({.max_connections = 4});
+  std::vector<std::unique_ptr<RawClient>> waiting;
+  for (int i = 0; i < 4; ++i) {
+    waiting.push_back(std::make_unique<RawClient>(server_->port()));
+    waiting.back()->send("GET /hello HTTP/1.1\r\n");  // half a header: waiting
+  }
+  std::this_thread::sleep_for(100ms);  // all four accepted, in order
+  RawClient fresh(server_->port());
+  fresh.send(get("/hello"));
+  auto reply = fresh.read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_TRUE(waiting.front()->closedByServer());  // the oldest made room
+}
+
+TEST_F(HttpServerTest, ConnectionsAboveTheLimitAreRefusedWhenAllAreBusy) {
+  start({.max_connections = 1});
+  RawClient busy(server_->port());
+  busy.send(get("/slow"));
+  std::this_thread::sleep_for(50ms);  // the request is with its handler: not evictable
+  RawClient refused(server_->port());
+  EXPECT_TRUE(refused.closedByServer());
+  auto reply = busy.read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
 }
 
 }  // namespace
