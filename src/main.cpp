@@ -32,6 +32,7 @@
 #include "util/allocator.hpp"
 #include "util/cpu_budget.hpp"
 #include "util/logging.hpp"
+#include "util/open_files.hpp"
 #include "util/signals.hpp"
 #include "util/thread_pool.hpp"
 
@@ -98,6 +99,8 @@ util::StatusOr<std::unique_ptr<net::http::HttpServer>> startRestServer(
   http_options.tls_cert_path = options.rest_tls.cert_path;
   http_options.tls_key_path = options.rest_tls.key_path;
   http_options.tls_client_ca_path = options.rest_tls.client_ca_path;
+  http_options.limits.header_timeout = std::chrono::seconds(options.rest_header_timeout_seconds);
+  http_options.limits.max_connections = options.rest_max_connections;
   return net::http::HttpServer::start(http_options, router);
 }
 
@@ -108,6 +111,32 @@ util::Status loadInitialModels(serving::ModelManager& manager, const cli::Server
                                const std::optional<config::ModelConfig>& single_model) {
   if (single_model) return manager.loadModel(*single_model);
   return manager.loadConfigFile(options.config_path);
+}
+
+void logOpenFilesLimit(const util::OpenFilesLimit& limit, const cli::ServerOptions& options) {
+  MSERVE_LOG(util::servingLog(), info,
+             "Open files limit: soft {} (started with {}), hard {}; REST connections at most {}",
+             limit.soft, limit.soft_before, limit.hard, options.rest_max_connections);
+  if (!limit.error.empty()) {
+    MSERVE_LOG(util::servingLog(), warn, "Cannot raise the open files limit: {}", limit.error);
+  }
+}
+
+// SIGHUP does what POST /v1/config/reload does: apply a changed config.json and rescan the
+// model folders (in single-model mode, only the folder).
+void reloadOnHangup(serving::ModelManager& manager) {
+  MSERVE_LOG(util::servingLog(), info, "Received SIGHUP: reloading the configuration");
+  const serving::ReloadResult result = manager.reloadConfig();
+  switch (result.outcome) {
+    case serving::ReloadResult::Outcome::kReloaded:
+      MSERVE_LOG(util::servingLog(), info, "SIGHUP reload: configuration applied");
+      break;
+    case serving::ReloadResult::Outcome::kNotReloaded:
+      MSERVE_LOG(util::servingLog(), info, "SIGHUP reload: nothing changed");
+      break;
+    default:
+      MSERVE_LOG(util::servingLog(), err, "SIGHUP reload failed: {}", result.error.message());
+  }
 }
 
 int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
@@ -209,7 +238,7 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   }
   MSERVE_LOG(util::modelManagerLog(), info, "Started model manager thread");
 
-  const int signal = util::waitForShutdownSignal();
+  const int signal = util::waitForShutdownSignal([&manager] { reloadOnHangup(manager); });
   util::exitOnNextShutdownSignal();
   MSERVE_LOG(util::servingLog(), info, "Received signal {}: not ready, serving for {} s more",
              signal, options.drain_seconds);
@@ -242,6 +271,8 @@ int main(int argc, char** argv) {
   util::tuneAllocatorForRequestBuffers();
   // Before any thread starts, so that only waitForShutdownSignal() receives them.
   util::blockShutdownSignals();
+  // Before the command line is read: the REST defaults derive from the raised limit.
+  const util::OpenFilesLimit open_files = util::raiseOpenFilesLimit();
   auto core = engine::Core::create();
   if (!core.isOk()) {
     std::cerr << "Cannot start OpenVINO: " << core.status().message() << '\n';
@@ -259,5 +290,6 @@ int main(int argc, char** argv) {
     std::cerr << "Cannot open log file: " << options.log_path << '\n';
     return kExitStartFailure;
   }
+  logOpenFilesLimit(open_files, options);
   return serve(options, std::move(core.value()), cpu_budget);
 }

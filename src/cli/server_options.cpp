@@ -52,6 +52,11 @@ constexpr FlagSpec kFlags[] = {
      "Deepest nesting of a REST JSON body; deeper ones get 400"},
     {"rest_idle_timeout_seconds", FlagType::kUint, "SECONDS", "300",
      "Close REST connections idle or stalled this long; 0 = never"},
+    {"rest_header_timeout_seconds", FlagType::kUint, "SECONDS", "10",
+     "Close REST connections whose request header is not complete this long after it began; "
+     "0 = only the idle timeout"},
+    {"rest_max_connections", FlagType::kUint, "COUNT", "half the open files, 16 to 16384",
+     "Open REST connections at most; above it the oldest idle one is closed"},
     {"model_name", FlagType::kString, "NAME", "none", "Model name (single-model mode)"},
     {"model_path", FlagType::kString, "PATH", "none",
      "Folder of numeric model versions (single-model mode)"},
@@ -145,6 +150,8 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "rest_max_header_bytes", o.rest_max_header_bytes);
   take(parsed, "rest_max_json_depth", o.rest_max_json_depth);
   take(parsed, "rest_idle_timeout_seconds", o.rest_idle_timeout_seconds);
+  take(parsed, "rest_header_timeout_seconds", o.rest_header_timeout_seconds);
+  take(parsed, "rest_max_connections", o.rest_max_connections);
   take(parsed, "grpc_channel_arguments", o.grpc_channel_arguments);
   take(parsed, "model_name", o.model_name);
   take(parsed, "model_path", o.model_path);

@@ -32,6 +32,9 @@ struct ServerOptions {
   uint32_t rest_max_header_bytes = 64 * 1024;
   uint32_t rest_max_json_depth = 100;
   uint32_t rest_idle_timeout_seconds = 300;
+  uint32_t rest_header_timeout_seconds = 10;
+  // 0 = derived from the open-files limit (defaultRestMaxConnections); set by validation.
+  uint32_t rest_max_connections = 0;
   std::string grpc_channel_arguments;
   // Single-model mode.
   std::string model_name;
@@ -93,5 +96,8 @@ std::string validateServerOptions(ServerOptions& options, uint32_t core_count,
 
 // OVMS's default: min(cores, (open_files_limit - 15) / 7), at least 2.
 uint32_t defaultRestWorkers(uint32_t core_count, uint64_t open_files_limit);
+// --rest_max_connections when not given: half the open files (the rest is for gRPC, model files
+// and OpenVINO), within [16, 16384].
+uint32_t defaultRestMaxConnections(uint64_t open_files_limit);
 
 }  // namespace mserve::cli

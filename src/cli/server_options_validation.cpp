@@ -149,6 +149,10 @@ std::string validateNetwork(const ServerOptions& o) {
 
 }  // namespace
 
+uint32_t defaultRestMaxConnections(uint64_t open_files_limit) {
+  return static_cast<uint32_t>(std::clamp<uint64_t>(open_files_limit / 2, 16, 16384));
+}
+
 uint32_t defaultRestWorkers(uint32_t core_count, uint64_t open_files_limit) {
   const uint64_t by_files =
       open_files_limit > kReservedFiles ? (open_files_limit - kReservedFiles) / 7 : 0;
@@ -179,6 +183,9 @@ std::string validateServerOptions(ServerOptions& o, uint32_t core_count,
   }
   if (o.model_control_mode != "none" && o.model_control_mode != "explicit") {
     return "model_control_mode should be one of: none, explicit";
+  }
+  if (o.rest_max_connections == 0) {
+    o.rest_max_connections = defaultRestMaxConnections(open_files_limit);
   }
   constexpr std::array<std::string_view, 5> kLevels = {"TRACE", "DEBUG", "INFO", "WARNING",
                                                        "ERROR"};

@@ -16,6 +16,7 @@ sigset_t shutdownSignals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
@@ -26,12 +27,14 @@ void blockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int waitForShutdownSignal() {
+int waitForShutdownSignal(const std::function<void()>& on_hangup) {
   const sigset_t set = shutdownSignals();
-  int signal = 0;
-  while (sigwait(&set, &signal) != 0) {
+  while (true) {
+    int signal = 0;
+    if (sigwait(&set, &signal) != 0) continue;
+    if (signal != SIGHUP) return signal;
+    if (on_hangup) on_hangup();
   }
-  return signal;
 }
 
 void exitOnNextShutdownSignal() {

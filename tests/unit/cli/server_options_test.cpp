@@ -395,6 +395,24 @@ TEST(ServerOptionsTest, DefaultRestWorkersFormula) {
   EXPECT_EQ(defaultRestWorkers(8, UINT64_MAX), 8u);  // RLIM_INFINITY
 }
 
+TEST(ServerOptionsTest, RestConnectionFlagsAndTheirDefaults) {
+  ParseResult result = runModel({"--rest_port", "8000"}, kCores, 4096);
+  ASSERT_TRUE(result.options.has_value()) << result.error;
+  EXPECT_EQ(result.options->rest_header_timeout_seconds, 10u);
+  EXPECT_EQ(result.options->rest_max_connections, 2048u);  // half the open files
+  result = runModel({"--rest_port", "8000", "--rest_header_timeout_seconds", "3",
+                     "--rest_max_connections", "50"});
+  ASSERT_TRUE(result.options.has_value()) << result.error;
+  EXPECT_EQ(result.options->rest_header_timeout_seconds, 3u);
+  EXPECT_EQ(result.options->rest_max_connections, 50u);
+  EXPECT_EQ(defaultRestMaxConnections(1024), 512u);
+  EXPECT_EQ(defaultRestMaxConnections(20), 16u);
+  EXPECT_EQ(defaultRestMaxConnections(UINT64_MAX), 16384u);
+  const std::string help = helpText();
+  EXPECT_NE(help.find("--rest_header_timeout_seconds SECONDS"), std::string::npos);
+  EXPECT_NE(help.find("--rest_max_connections COUNT"), std::string::npos);
+}
+
 TEST(ServerOptionsTest, RealOpenFilesLimitIsUsedWhenNotInjected) {
   std::vector<const char*> args = {"mserve", "--model_name", "m",   "--model_path",
                                    "/m",     "--rest_port",  "8000"};
