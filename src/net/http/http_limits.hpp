@@ -20,8 +20,8 @@ struct HttpLimits {
   std::chrono::seconds idle_timeout{300};
   // How long a request line and its headers may take to arrive in full, counted from the
   // request's first byte (from the accept, for a connection's first request): a client that
-  // sends half a header holds a file descriptor for this long at most. 0 = no deadline of its
-  // own (idle_timeout applies).
+  // sends half a header holds a file descriptor for this long at most. The shorter of this and
+  // idle_timeout applies; 0 = no deadline of its own (idle_timeout only).
   std::chrono::seconds header_timeout{10};
   // Open connections at most. A new one above it closes the oldest connection that is waiting
   // for a request or still receiving its header; if every one is busy, the new one is closed.
