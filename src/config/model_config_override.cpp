@@ -1,23 +1,20 @@
 #include "config/model_config_override.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "config/config_file.hpp"
+#include "config/config_json.hpp"
+#include "util/json_document.hpp"
 
 namespace mserve::config {
 
 util::StatusOr<ModelConfig> modelConfigFromOverride(std::string_view name, std::string_view json,
                                                     const std::string& config_dir) {
   rapidjson::Document config;
-  config.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
-  if (config.HasParseError()) {
-    return util::Status(util::StatusCode::kJsonInvalid,
-                        std::string(rapidjson::GetParseError_En(config.GetParseError())) +
-                            " Offset: " + std::to_string(config.GetErrorOffset()));
-  }
+  // Depth-bounded before the (recursive) writer and schema validation below walk it.
+  MSERVE_RETURN_IF_ERROR(parseConfigJson(json, config));
   if (!config.IsObject()) {
     return util::Status(util::StatusCode::kModelConfigInvalid, "'config' must be a JSON object");
   }
@@ -25,7 +22,7 @@ util::StatusOr<ModelConfig> modelConfigFromOverride(std::string_view name, std::
   const auto given = config.FindMember("name");
   if (given == config.MemberEnd()) {
     config.AddMember("name", rapidjson::Value(name.data(), name.size(), allocator), allocator);
-  } else if (!given->value.IsString() || given->value.GetString() != name) {
+  } else if (!given->value.IsString() || util::jsonString(given->value) != name) {
     return util::Status(util::StatusCode::kModelConfigInvalid,
                         "the name in 'config' differs from the model named in the request");
   }
