@@ -78,7 +78,10 @@ Status parseJsonDocument(std::string_view text, JsonLimits limits, rapidjson::Do
     LimitedHandler handler(target, limits);
     rapidjson::MemoryStream stream(text.data(), text.size());
     rapidjson::Reader reader;
-    result = reader.Parse<rapidjson::kParseIterativeFlag>(stream, handler);
+    result = limits.allow_nan_and_infinity
+                 ? reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag>(
+                       stream, handler)
+                 : reader.Parse<rapidjson::kParseIterativeFlag>(stream, handler);
     refusal = handler.refusal();
     return !result.IsError();
   };

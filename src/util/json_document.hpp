@@ -20,6 +20,9 @@ struct JsonLimits {
   // Configuration has no use for NUL ("\u0000") in a string, and its strings reach C APIs
   // (device names, OpenVINO property keys) that would cut them there: refuse them outright.
   bool allow_nul = true;
+  // NaN, Infinity and -Infinity literals (not JSON, but mserve writes them for such float
+  // outputs and perf_analyzer's random JSON data contains them): KServe REST bodies allow them.
+  bool allow_nan_and_infinity = false;
 };
 
 // Parses `text` (need not be NUL-terminated) into `document`; strings are copied into the

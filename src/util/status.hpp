@@ -70,6 +70,8 @@ enum class StatusCode {
   kRestInferenceHeaderContentLengthInvalid,
   kRestInferenceHeaderContentLengthExceeded,
   kRestContentsFieldNotEmpty,
+  kRestContentEncodingUnsupported,
+  kRestCompressedBodyInvalid,
   // Server state and resources.
   kServerNotReady,
   kResourceExhausted,

@@ -1,9 +1,11 @@
 """REST transport limits (REFERENCE.md §9.1) on a server started with small ones: body (413),
 header (431), JSON depth (400), idle and stalled connections; each answer names its flag, and
 the server keeps answering other clients throughout."""
+import gzip
 import json
 import socket
 import time
+import zlib
 
 import pytest
 import requests
@@ -74,6 +76,29 @@ def test_body_over_the_limit_sent_in_full_still_gets_413(limited_server):
     response = requests.post(infer_url(limited_server), data=b" " * (2 * MAX_BODY))
     assert response.status_code == 413
     assert "--rest_max_body_bytes" in response.json()["error"]
+
+
+def test_compressed_body_is_bounded_after_decompression(limited_server):
+    """A zip bomb: 32 MiB of zeros is ~32 KiB of gzip; the limit applies to what it inflates to,
+    so it is refused while inflating, never allocated."""
+    body = dummy_body()
+    fits = gzip.compress(dummy_body(MAX_BODY - len(body)).encode())
+    response = requests.post(infer_url(limited_server), data=fits,
+                             headers={"Content-Encoding": "gzip"})
+    assert response.status_code == 200, response.text
+    one_past = gzip.compress(dummy_body(MAX_BODY - len(body) + 1).encode())
+    bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    compressed = b"".join(bomb.compress(zeros) for _ in range(32)) + bomb.flush()
+    assert len(compressed) < MAX_BODY  # passes the transport's limit as sent
+    for data in (one_past, compressed):
+        response = requests.post(infer_url(limited_server), data=data,
+                                 headers={"Content-Encoding": "gzip"})
+        assert response.status_code == 413
+        assert response.json()["error"] == (
+            f"Request body is larger than allowed - limit {MAX_BODY} bytes after "
+            "decompression, set by --rest_max_body_bytes")
+    assert_serving(limited_server)
 
 
 def test_header_over_the_limit_is_431(limited_server):

@@ -63,7 +63,7 @@ def test_health_and_readiness(dummy_server):
     assert c.is_model_ready("dummy")
     assert c.is_model_ready("dummy", "1")
     assert not c.is_model_ready("no_such_model")
-    assert requests.get(url(dummy_server, "/v2/health/live")).text == ""
+    assert requests.get(url(dummy_server, "/v2/health/live")).json() == {"live": True}
 
 
 def test_server_metadata_lists_extensions(dummy_server):

@@ -24,10 +24,10 @@ using net::http::Router;
 
 constexpr std::string_view kBinaryContentType = "application/octet-stream";
 
-HttpResponse emptyResponse(int status) {
-  HttpResponse response;
-  response.status = status;
-  return response;
+// The health answers: 200 with a one-field JSON body ({"live":true}), because the KServe Python
+// SDK decodes the body of a health check; failures keep their error status and body.
+HttpResponse healthResponse(std::string_view field) {
+  return jsonResponse("{\"" + std::string(field) + "\":true}");
 }
 
 // Registers `handler` for /v2/models/{model}<suffix> and the same with /versions/{version}.
@@ -54,7 +54,7 @@ void modelReady(const KfsBackend& backend, const HttpRequest& request, const Res
   backend.countRequest(request.param("model"), *version, metrics::Api::kKServe,
                        metrics::Interface::kRest, metrics::Method::kStatus, ready.isOk());
   if (!ready.isOk()) return respond(errorResponse(ready.status()));
-  if (*ready) return respond(emptyResponse(200));
+  if (*ready) return respond(healthResponse("ready"));
   respond(errorResponse(util::Status(util::StatusCode::kModelVersionNotLoadedYet)));
 }
 
@@ -142,11 +142,11 @@ void addRepositoryRoutes(Router& router, KfsBackend& backend, size_t max_json_de
 
 void addKfsRestRoutes(Router& router, KfsBackend& backend, KfsRestOptions options) {
   router.add(Method::kGet, "/v2/health/live", [&backend](HttpRequest&, Responder respond) {
-    respond(backend.live() ? emptyResponse(200)
+    respond(backend.live() ? healthResponse("live")
                            : errorResponse(util::Status(util::StatusCode::kServerNotReady)));
   });
   router.add(Method::kGet, "/v2/health/ready", [&backend](HttpRequest&, Responder respond) {
-    respond(backend.ready() ? emptyResponse(200)
+    respond(backend.ready() ? healthResponse("ready")
                             : errorResponse(util::Status(util::StatusCode::kServerNotReady)));
   });
   router.add(Method::kGet, "/v2",

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "net/http/content_coding.hpp"
 #include "util/logging.hpp"
 
 namespace mserve::net::http {
@@ -196,6 +197,7 @@ void BasicConnection<Stream>::readHeader() {
   if (state_.stopping.load()) return close();
   phase_ = State::kWaiting;
   waiting_.store(true);
+  response_coding_ = ContentCoding::kIdentity;
   // An idle keep-alive connection does not keep the room a large body needed.
   if (buffer_.size() == 0 && buffer_.capacity() >= kBodyReadBytes) buffer_.shrink_to_fit();
   // A new connection's first request, or a pipelined one already buffered, is a header in
@@ -330,6 +332,11 @@ void BasicConnection<Stream>::handleRequest() {
   head_request_ = request.method == Method::kHead;
   phase_ = State::kHandling;
   lowest().expires_never();  // inference takes what it takes
+  response_coding_ = acceptedCoding(request);
+  if (util::Status decoded = decodeRequestBody(request, state_.limits.max_body_bytes);
+      !decoded.isOk()) {
+    return send(decodeErrorResponse(decoded));
+  }
   state_.router.dispatch(request, makeResponder());
 }
 
@@ -353,6 +360,7 @@ void BasicConnection<Stream>::send(HttpResponse response) {
   message.result(static_cast<unsigned>(response.status));
   if (!response.content_type.empty())
     message.set(bhttp::field::content_type, response.content_type);
+  encodeResponseBody(response, response_coding_);
   for (const auto& [name, value] : response.headers) message.set(name, value);
   keep_alive_ = keep_alive_ && !state_.stopping.load();
   message.keep_alive(keep_alive_);

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "net/http/asio_ssl.hpp"
+#include "net/http/content_coding.hpp"
 #include "net/http/http_limits.hpp"
 #include "net/http/router.hpp"
 #include "util/executor.hpp"
@@ -141,6 +142,7 @@ class BasicConnection final : public Connection {
   bool keep_alive_ = true;       // of the current response
   bool header_started_ = false;  // bytes of the current request arrived: header deadline runs
   bool head_request_ = false;    // the current request is HEAD: its response has no body
+  ContentCoding response_coding_ = ContentCoding::kIdentity;  // the current request accepts
 };
 
 }  // namespace mserve::net::http

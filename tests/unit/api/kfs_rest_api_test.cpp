@@ -39,8 +39,13 @@ class KfsRestApi : public ::testing::Test {
 };
 
 TEST_F(KfsRestApi, Health) {
-  EXPECT_EQ(call(Method::kGet, "/v2/health/live").status, 200);
-  EXPECT_EQ(call(Method::kGet, "/v2/health/ready").status, 200);
+  const HttpResponse live = call(Method::kGet, "/v2/health/live");
+  EXPECT_EQ(live.status, 200);
+  EXPECT_EQ(live.content_type, "application/json");
+  EXPECT_EQ(live.body, R"({"live":true})");
+  const HttpResponse ready = call(Method::kGet, "/v2/health/ready");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, R"({"ready":true})");
   backend_.ready_ = false;
   const HttpResponse not_ready = call(Method::kGet, "/v2/health/ready");
   EXPECT_EQ(not_ready.status, 503);
@@ -68,7 +73,9 @@ TEST_F(KfsRestApi, MetadataAndConfigWithAndWithoutVersion) {
 }
 
 TEST_F(KfsRestApi, ModelReady) {
-  EXPECT_EQ(call(Method::kGet, "/v2/models/dummy/ready").status, 200);
+  const HttpResponse ready = call(Method::kGet, "/v2/models/dummy/ready");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, R"({"ready":true})");
   EXPECT_EQ(call(Method::kGet, "/v2/models/dummy/versions/2/ready").status, 404);
   EXPECT_EQ(call(Method::kGet, "/v2/models/nope/ready").status, 404);
 }

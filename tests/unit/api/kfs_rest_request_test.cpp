@@ -2,7 +2,9 @@
 // and the errors for malformed bodies.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,27 @@ TEST(KfsRestRequest, JsonIntegersBoolsAndStrings) {
   EXPECT_EQ(valuesOf<double>(inputs[2]), (std::vector<double>{0.1}));
   EXPECT_EQ(valuesOf<uint8_t>(inputs[3]), (std::vector<uint8_t>{1, 0}));
   EXPECT_EQ(inputs[4].strings, (std::vector<std::string_view>{"ab", "a much longer string"}));
+}
+
+TEST(KfsRestRequest, JsonNanAndInfinityLiteralsForFloatingPoint) {
+  RestInferRequest out;
+  ASSERT_TRUE(decode(out, R"({"inputs":[
+      {"name":"f","shape":[3],"datatype":"FP32","data":[NaN,Infinity,-Infinity]},
+      {"name":"d","shape":[2],"datatype":"FP64","data":[-Infinity,NaN]}]})")
+                  .isOk());
+  const auto f = valuesOf<float>(out.request.inputs[0]);
+  EXPECT_TRUE(std::isnan(f[0]));
+  EXPECT_EQ(f[1], std::numeric_limits<float>::infinity());
+  EXPECT_EQ(f[2], -std::numeric_limits<float>::infinity());
+  const auto d = valuesOf<double>(out.request.inputs[1]);
+  EXPECT_EQ(d[0], -std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(std::isnan(d[1]));
+  // Integer tensors still refuse them.
+  RestInferRequest integer;
+  EXPECT_EQ(decode(integer, R"({"inputs":[{"name":"i","shape":[1],"datatype":"INT32",)"
+                            R"("data":[NaN]}]})")
+                .code(),
+            StatusCode::kRestCouldNotParseInput);
 }
 
 TEST(KfsRestRequest, JsonValueErrors) {
