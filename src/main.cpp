@@ -13,6 +13,7 @@
 #include "api/config/config_rest_api.hpp"
 #include "api/kfs/kfs_grpc_service.hpp"
 #include "api/kfs/kfs_rest_api.hpp"
+#include "api/kfs/kfs_shm_rest_api.hpp"
 #include "api/tfs/tfs_grpc_service.hpp"
 #include "api/tfs/tfs_rest_api.hpp"
 #include "cli/server_options.hpp"
@@ -29,6 +30,7 @@
 #include "serving/model_watcher.hpp"
 #include "serving/serving_backend.hpp"
 #include "serving/serving_config_backend.hpp"
+#include "shm/region_registry.hpp"
 #include "util/allocator.hpp"
 #include "util/cpu_budget.hpp"
 #include "util/logging.hpp"
@@ -178,7 +180,15 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   backend.setImageLimits({.max_pixels = options.max_image_pixels});
   const bool explicit_control = options.model_control_mode == "explicit";
   if (explicit_control) backend.enableModelControl();
-  api::kfs::KfsGrpcService kfs_service(backend);
+  // Before the services that lend its regions to requests: destroyed (unmapping every region)
+  // after they are gone.
+  shm::RegionRegistry shm_registry(options.allow_system_shared_memory);
+  if (shm_registry.enabled()) {
+    MSERVE_LOG(util::servingLog(), warn,
+               "System shared memory is enabled: local clients may register shared memory "
+               "objects this process can open");
+  }
+  api::kfs::KfsGrpcService kfs_service(backend, &shm_registry);
   api::tfs::TfsPredictionService tfs_prediction_service(backend);
   api::tfs::TfsModelService tfs_model_service(backend);
 
@@ -211,7 +221,9 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   serving::ServingConfigBackend config_backend(manager);
   net::http::Router router;
   addMetricsRoute(router, metrics_registry.value().get());
-  api::kfs::addKfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
+  api::kfs::addKfsRestRoutes(router, backend,
+                             {.max_json_depth = options.rest_max_json_depth, .shm = &shm_registry});
+  api::kfs::addShmRestRoutes(router, shm_registry);
   api::tfs::addTfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
   api::config::addConfigRestRoutes(router, config_backend);
   auto http_server = startRestServer(options, router);
@@ -261,6 +273,11 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   });
   if (grpc_server) grpc_server->shutdown(std::chrono::system_clock::now() + grace);
   rest_stopper.join();
+  if (shm_registry.enabled()) {
+    const size_t regions = shm_registry.list("")->size();
+    (void)shm_registry.remove("");  // unmaps them: no request is left to use them
+    MSERVE_LOG(util::servingLog(), info, "Unregistered {} system shared memory regions", regions);
+  }
   MSERVE_LOG(util::servingLog(), info, "Shutdown complete");
   return 0;
 }

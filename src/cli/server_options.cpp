@@ -84,6 +84,8 @@ constexpr FlagSpec kFlags[] = {
     {"metrics_enable", FlagType::kBool, "", "false", "Serve /metrics on the REST port"},
     {"metrics_list", FlagType::kString, "NAMES", "the default families",
      "Comma list of metric families to enable"},
+    {"allow_system_shared_memory", FlagType::kBool, "", "false",
+     "Let local clients register POSIX shared memory regions for tensors (Triton's extension)"},
     {"max_image_pixels", FlagType::kUint, "PIXELS", "67108864",
      "Largest width x height of a binary input image (checked before decoding)"},
     {"inline_inference_max_us", FlagType::kUint, "MICROSECONDS", "200",
@@ -186,6 +188,7 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "rest_tls_cert", o.rest_tls.cert_path);
   take(parsed, "rest_tls_key", o.rest_tls.key_path);
   take(parsed, "rest_tls_client_ca", o.rest_tls.client_ca_path);
+  take(parsed, "allow_system_shared_memory", o.allow_system_shared_memory);
   return o;
 }
 

@@ -69,6 +69,9 @@ struct ServerOptions {
   uint32_t shutdown_timeout_seconds = 5;  // OVMS's hard-coded gRPC grace
   TlsFiles grpc_tls;
   TlsFiles rest_tls;
+  // Triton's system shared memory extension: off by default, since it lets a local client point
+  // the server at shared memory objects (shm/README.md).
+  bool allow_system_shared_memory = false;
 };
 
 // What the command line asks for: run, or print and exit with `exit_code`.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ struct InferenceRequest {
   // A deque so that growing it never moves buffers that views already point to.
   std::deque<std::vector<std::byte>> owned_buffers;
   std::deque<std::string> owned_strings;
+  // Whatever else input views point into and must outlive the inference (shared memory regions
+  // the request reads from or writes to).
+  std::vector<std::shared_ptr<const void>> keep_alive;
   // Where the engine's completion continues (DESIGN.md §3): the REST connection's executor, so
   // the answer takes one hop; null = the backend's completion pool (gRPC). Not owned.
   util::Executor* completion = nullptr;

@@ -73,6 +73,15 @@ enum class StatusCode {
   kRestContentEncodingUnsupported,
   kRestCompressedBodyInvalid,
   // Server state and resources.
+  // System shared memory (REFERENCE-2.md §3).
+  kShmDisabled,
+  kShmRegionExists,
+  kShmRegionNotFound,
+  kShmInvalidRegion,
+  kShmTooManyRegions,
+  kShmInvalidTensor,
+  kShmCudaUnsupported,
+
   kServerNotReady,
   kResourceExhausted,
   kDeadlineExceeded,

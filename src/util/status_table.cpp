@@ -16,6 +16,7 @@ constexpr int kGrpcUnknown = 2;
 constexpr int kGrpcInvalidArgument = 3;
 constexpr int kGrpcDeadlineExceeded = 4;
 constexpr int kGrpcNotFound = 5;
+constexpr int kGrpcAlreadyExists = 6;
 constexpr int kGrpcResourceExhausted = 8;
 constexpr int kGrpcFailedPrecondition = 9;
 constexpr int kGrpcUnimplemented = 12;
@@ -133,6 +134,24 @@ constexpr Row kRows[] = {
      {501, kGrpcUnimplemented, "Unsupported compression type"}},
     {StatusCode::kRestCompressedBodyInvalid,
      {400, kGrpcInvalidArgument, "Request body could not be decompressed"}},
+    // Shared memory: Triton's codes (REFERENCE-2.md §3.1), except that a key that cannot be
+    // opened or mapped is the client's error (400), not INTERNAL.
+    {StatusCode::kShmDisabled,
+     {501, kGrpcUnimplemented,
+      "System shared memory is disabled. Start the server with --allow_system_shared_memory to "
+      "enable it"}},
+    {StatusCode::kShmRegionExists,
+     {400, kGrpcAlreadyExists, "Shared memory region already in manager"}},
+    {StatusCode::kShmRegionNotFound,
+     {404, kGrpcNotFound, "Unable to find system shared memory region"}},
+    {StatusCode::kShmInvalidRegion,
+     {400, kGrpcInvalidArgument, "Failed to register system shared memory region"}},
+    {StatusCode::kShmTooManyRegions,
+     {400, kGrpcResourceExhausted, "Too many system shared memory regions"}},
+    {StatusCode::kShmInvalidTensor,
+     {400, kGrpcInvalidArgument, "Invalid shared memory parameters"}},
+    {StatusCode::kShmCudaUnsupported,
+     {501, kGrpcUnimplemented, "CUDA shared memory is not supported"}},
     {StatusCode::kServerNotReady, {503, kGrpcUnavailable, "Server is not ready"}},
     {StatusCode::kResourceExhausted, {503, kGrpcResourceExhausted, "Resource exhausted"}},
     {StatusCode::kDeadlineExceeded, {504, kGrpcDeadlineExceeded, "Deadline exceeded"}},

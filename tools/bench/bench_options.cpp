@@ -17,7 +17,8 @@ cxxopts::Options buildOptions() {
                            "reference mode");
   // clang-format off
   options.add_options("Target")
-    ("protocol", "kfs-grpc, kfs-rest-binary, kfs-rest-json, tfs-grpc or tfs-rest",
+    ("protocol", "kfs-grpc, kfs-grpc-shm (tensors in system shared memory), kfs-rest-binary, "
+     "kfs-rest-json, tfs-grpc or tfs-rest",
      cxxopts::value<std::string>()->default_value("kfs-grpc"))
     ("address", "Server host:port (default localhost:9000 for gRPC, localhost:8000 for REST)",
      cxxopts::value<std::string>())
@@ -30,6 +31,8 @@ cxxopts::Options buildOptions() {
     ("target_device", "In-process: device", cxxopts::value<std::string>()->default_value("CPU"))
     ("nireq", "In-process: infer requests; 0 = the device's optimal number, as the server",
      cxxopts::value<uint32_t>()->default_value("0"))
+    ("shm_output_bytes", "kfs-grpc-shm: slot size of outputs without a static shape; 0 = the "
+     "inputs' total bytes", cxxopts::value<size_t>()->default_value("0"))
     ("rest_client_threads", "Client threads running the REST connections",
      cxxopts::value<size_t>()->default_value("1"));
   options.add_options("Load")
@@ -113,7 +116,8 @@ std::string readInputs(const cxxopts::ParseResult& args, InputOptions& inputs) {
 // Fills target, load and output options; an error text on a malformed value.
 std::string readOptions(const cxxopts::ParseResult& args, BenchOptions& out) {
   out.protocol = args["protocol"].as<std::string>();
-  const bool grpc = out.protocol == "kfs-grpc" || out.protocol == "tfs-grpc";
+  const bool grpc =
+      out.protocol == "kfs-grpc" || out.protocol == "kfs-grpc-shm" || out.protocol == "tfs-grpc";
   const bool rest = out.protocol == "kfs-rest-binary" || out.protocol == "kfs-rest-json" ||
                     out.protocol == "tfs-rest";
   if (!grpc && !rest) return "unknown --protocol " + out.protocol;
@@ -129,6 +133,7 @@ std::string readOptions(const cxxopts::ParseResult& args, BenchOptions& out) {
     return "--model is required (or --in-process MODEL_PATH)";
   }
   out.rest_client_threads = args["rest_client_threads"].as<size_t>();
+  out.shm_output_bytes = args["shm_output_bytes"].as<size_t>();
   std::vector<int64_t> levels;
   if (!parseList(args["concurrency"].as<std::string>(), levels)) return "bad --concurrency";
   out.concurrency.clear();

@@ -23,6 +23,7 @@ struct BenchOptions {
   int64_t model_version = 0;
   std::optional<InProcessOptions> in_process;  // --in-process MODEL_PATH
   size_t rest_client_threads = 1;
+  size_t shm_output_bytes = 0;            // kfs-grpc-shm: see GrpcTargetOptions
   std::vector<size_t> concurrency = {1};  // several values: a sweep, one run each
   LoadOptions load;
   InputOptions inputs;

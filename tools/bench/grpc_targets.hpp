@@ -16,6 +16,10 @@ struct GrpcTargetOptions {
   std::string address;  // host:port
   std::string model;
   int64_t version = 0;  // 0 = the default version
+  // KServe only: every tensor in system shared memory (kfs_grpc_shm.hpp), output slots of
+  // dynamic-shape outputs this big (0 = the inputs' total).
+  bool shared_memory = false;
+  size_t shm_output_bytes = 0;
 };
 
 std::unique_ptr<BenchTarget> makeKfsGrpcTarget(const GrpcTargetOptions& options);

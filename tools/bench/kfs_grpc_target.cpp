@@ -4,6 +4,7 @@
 #include "grpc_channel.hpp"
 #include "grpc_targets.hpp"
 #include "kfs/grpc_predict_v2.grpc.pb.h"
+#include "kfs_grpc_shm.hpp"
 
 namespace mserve::bench {
 namespace {
@@ -21,10 +22,14 @@ util::StatusOr<TensorSpec> toSpec(const inference::ModelMetadataResponse::Tensor
 
 class KfsGrpcClient final : public BenchClient {
  public:
-  // Each client serialises its own copy: protobuf caches sizes inside the message.
+  // Each client serialises its own copy: protobuf caches sizes inside the message. `shm`, if
+  // any, holds the client's registered shared memory for as long as the client lives.
   KfsGrpcClient(std::shared_ptr<::grpc::Channel> channel,
-                const inference::ModelInferRequest& request)
-      : stub_(inference::GRPCInferenceService::NewStub(channel)), request_(request) {}
+                const inference::ModelInferRequest& request,
+                std::unique_ptr<ShmClientSetup> shm = nullptr)
+      : shm_(std::move(shm)),
+        stub_(inference::GRPCInferenceService::NewStub(channel)),
+        request_(request) {}
 
   void send(CallDone done) override {
     response_.Clear();
@@ -34,6 +39,7 @@ class KfsGrpcClient final : public BenchClient {
   }
 
  private:
+  std::unique_ptr<ShmClientSetup> shm_;
   std::unique_ptr<inference::GRPCInferenceService::Stub> stub_;
   const inference::ModelInferRequest request_;
   inference::ModelInferResponse response_;
@@ -44,7 +50,9 @@ class KfsGrpcTarget final : public BenchTarget {
  public:
   explicit KfsGrpcTarget(GrpcTargetOptions options) : options_(std::move(options)) {}
 
-  std::string describe() const override { return "kfs-grpc " + options_.address; }
+  std::string describe() const override {
+    return (options_.shared_memory ? "kfs-grpc-shm " : "kfs-grpc ") + options_.address;
+  }
 
   util::StatusOr<ModelSignature> signature() override {
     auto stub = inference::GRPCInferenceService::NewStub(makeClientChannel(options_.address, 0));
@@ -59,7 +67,8 @@ class KfsGrpcTarget final : public BenchTarget {
       return util::Status(util::StatusCode::kInvalidArgument,
                           "ModelMetadata failed: " + toCallResult(status).error);
     }
-    ModelSignature signature;
+    ModelSignature& signature = signature_;
+    signature = {};
     for (const auto& input : response.inputs()) {
       auto spec = toSpec(input);
       if (!spec.isOk()) return spec.status();
@@ -70,7 +79,7 @@ class KfsGrpcTarget final : public BenchTarget {
       if (!spec.isOk()) return spec.status();
       signature.outputs.push_back(std::move(spec.value()));
     }
-    return signature;
+    return signature_;
   }
 
   util::Status setInputs(const std::vector<InputTensorData>& inputs) override {
@@ -90,17 +99,27 @@ class KfsGrpcTarget final : public BenchTarget {
       }
     }
     request_ = std::move(request);
+    if (options_.shared_memory) inputs_ = inputs;
     return util::Status::ok();
   }
 
   util::StatusOr<std::unique_ptr<BenchClient>> makeClient(size_t index) override {
-    return std::unique_ptr<BenchClient>(
-        new KfsGrpcClient(makeClientChannel(options_.address, index), *request_));
+    auto channel = makeClientChannel(options_.address, index);
+    if (!options_.shared_memory) {
+      return std::unique_ptr<BenchClient>(new KfsGrpcClient(channel, *request_));
+    }
+    inference::ModelInferRequest request = *request_;
+    auto shm = ShmClientSetup::create(channel, index, signature_, inputs_,
+                                      options_.shm_output_bytes, request);
+    if (!shm.isOk()) return shm.status();
+    return std::unique_ptr<BenchClient>(new KfsGrpcClient(channel, request, std::move(*shm)));
   }
 
  private:
   const GrpcTargetOptions options_;
   std::shared_ptr<const inference::ModelInferRequest> request_;
+  ModelSignature signature_;             // from signature(), for the shared memory layout
+  std::vector<InputTensorData> inputs_;  // shared memory mode: written into each client's region
 };
 
 }  // namespace

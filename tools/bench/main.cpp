@@ -22,8 +22,13 @@ constexpr int kExitRequestErrors = 3;
 
 StatusOr<std::unique_ptr<BenchTarget>> makeTarget(const BenchOptions& options) {
   if (options.in_process) return makeInProcessTarget(*options.in_process);
-  const GrpcTargetOptions grpc{options.address, options.model, options.model_version};
+  GrpcTargetOptions grpc{options.address, options.model, options.model_version};
   if (options.protocol == "kfs-grpc") return makeKfsGrpcTarget(grpc);
+  if (options.protocol == "kfs-grpc-shm") {
+    grpc.shared_memory = true;
+    grpc.shm_output_bytes = options.shm_output_bytes;
+    return makeKfsGrpcTarget(grpc);
+  }
   if (options.protocol == "tfs-grpc") return makeTfsGrpcTarget(grpc);
   RestTargetOptions rest{options.address, options.model, options.model_version,
                          RestFormat::kKfsBinary, options.rest_client_threads};

@@ -8,6 +8,7 @@
 #include "api/kfs/kfs_repository.hpp"
 #include "api/kfs/kfs_request_decoder.hpp"
 #include "api/kfs/kfs_response_encoder.hpp"
+#include "api/kfs/kfs_shared_memory.hpp"
 #include "api/kfs/kfs_statistics.hpp"
 #include "api/kfs/kfs_stream_infer.hpp"
 
@@ -150,18 +151,23 @@ KfsGrpcService::ModelStreamInfer(::grpc::CallbackServerContext* context) {
                                                        const inference::ModelInferRequest* request,
                                                        inference::ModelInferResponse* response) {
   auto decoded = std::make_shared<tensor::InferenceRequest>();
-  util::Status status = decodeInferRequest(*request, *decoded);
+  auto shm_slots = std::make_shared<ShmOutputSlots>();
+  util::Status status = decodeInferRequest(*request, *decoded, shm_, shm_slots.get());
   if (!status.isOk()) return finish(context, status);
   bindCallState(context, *decoded);
   ::grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // gRPC keeps `request` and `response` alive until Finish, and the backend keeps `decoded`
   // (whose views point into `request`) alive until this callback returns. Finish is
   // thread-safe, so the callback may run on the backend's completion thread.
+  std::vector<std::string> requested =
+      shm_slots->empty() ? std::vector<std::string>() : decoded->requested_outputs;
   backend_.infer(std::move(decoded),
-                 [reactor, request, response](const util::Status& result,
-                                              const tensor::InferenceResponse* output) {
+                 [reactor, request, response, shm_slots, requested = std::move(requested)](
+                     const util::Status& result, const tensor::InferenceResponse* output) {
                    util::Status encoded = result;
-                   if (encoded.isOk()) encoded = encodeInferResponse(*output, *response);
+                   if (encoded.isOk()) {
+                     encoded = encodeInferResponse(*output, *response, *shm_slots, requested);
+                   }
                    // The id echoes the request's whatever the backend filled in. (On error gRPC
                    // sends no message at all, so a half-encoded response never reaches the client.)
                    if (encoded.isOk()) response->set_id(request->id());

@@ -5,13 +5,16 @@
 
 #include "api/kfs/kfs_backend.hpp"
 #include "kfs/grpc_predict_v2.grpc.pb.h"
+#include "shm/region_registry.hpp"
 
 namespace mserve::api::kfs {
 
 class KfsGrpcService final : public inference::GRPCInferenceService::CallbackService {
  public:
-  // `backend` must outlive every gRPC server this service is registered with.
-  explicit KfsGrpcService(KfsBackend& backend) : backend_(backend) {}
+  // `backend` (and `shm`, the shared memory regions; null = extension off) must outlive every
+  // gRPC server this service is registered with.
+  explicit KfsGrpcService(KfsBackend& backend, shm::RegionRegistry* shm = nullptr)
+      : backend_(backend), shm_(shm) {}
 
   ::grpc::ServerUnaryReactor* ServerLive(::grpc::CallbackServerContext* context,
                                          const inference::ServerLiveRequest* request,
@@ -52,8 +55,35 @@ class KfsGrpcService final : public inference::GRPCInferenceService::CallbackSer
       const inference::RepositoryModelUnloadRequest* request,
       inference::RepositoryModelUnloadResponse* response) override;
 
+  // Shared memory extension (kfs_grpc_shared_memory.cpp).
+  ::grpc::ServerUnaryReactor* SystemSharedMemoryStatus(
+      ::grpc::CallbackServerContext* context,
+      const inference::SystemSharedMemoryStatusRequest* request,
+      inference::SystemSharedMemoryStatusResponse* response) override;
+  ::grpc::ServerUnaryReactor* SystemSharedMemoryRegister(
+      ::grpc::CallbackServerContext* context,
+      const inference::SystemSharedMemoryRegisterRequest* request,
+      inference::SystemSharedMemoryRegisterResponse* response) override;
+  ::grpc::ServerUnaryReactor* SystemSharedMemoryUnregister(
+      ::grpc::CallbackServerContext* context,
+      const inference::SystemSharedMemoryUnregisterRequest* request,
+      inference::SystemSharedMemoryUnregisterResponse* response) override;
+  ::grpc::ServerUnaryReactor* CudaSharedMemoryStatus(
+      ::grpc::CallbackServerContext* context,
+      const inference::CudaSharedMemoryStatusRequest* request,
+      inference::CudaSharedMemoryStatusResponse* response) override;
+  ::grpc::ServerUnaryReactor* CudaSharedMemoryRegister(
+      ::grpc::CallbackServerContext* context,
+      const inference::CudaSharedMemoryRegisterRequest* request,
+      inference::CudaSharedMemoryRegisterResponse* response) override;
+  ::grpc::ServerUnaryReactor* CudaSharedMemoryUnregister(
+      ::grpc::CallbackServerContext* context,
+      const inference::CudaSharedMemoryUnregisterRequest* request,
+      inference::CudaSharedMemoryUnregisterResponse* response) override;
+
  private:
   KfsBackend& backend_;
+  shm::RegionRegistry* const shm_;
 };
 
 }  // namespace mserve::api::kfs

@@ -217,7 +217,7 @@ util::StatusOr<std::optional<uint64_t>> binaryDataSize(const Value& input,
 }
 
 Status decodeInput(const Value& input, BinaryData& binary, bool only_input,
-                   tensor::InferenceRequest& request) {
+                   const shm::RegionRegistry* shm, tensor::InferenceRequest& request) {
   const Value* name = input.IsObject() ? member(input, "name") : nullptr;
   if (name == nullptr || !name->IsString()) {
     return Status(StatusCode::kRestCouldNotParseInput, "every input needs a string name");
@@ -245,6 +245,18 @@ Status decodeInput(const Value& input, BinaryData& binary, bool only_input,
   auto size = binaryDataSize(input, tensor.name);
   if (!size.isOk()) return size.status();
   const Value* data = member(input, "data");
+  auto in_shm = shmReferenceFromJson(member(input, "parameters"), tensor.name);
+  if (!in_shm.isOk()) return in_shm.status();
+  if (in_shm->has_value()) {
+    if (data != nullptr || size->has_value()) {
+      return Status(StatusCode::kShmInvalidTensor,
+                    "Input must set only one of the following fields: 'data', "
+                    "'binary_data_size' in 'parameters', 'shared_memory_region' in "
+                    "'parameters'; input name: " +
+                        tensor.name);
+    }
+    return bindShmInput(shm, **in_shm, tensor, request);
+  }
   if (data != nullptr && size->has_value()) {
     return Status(StatusCode::kRestContentsFieldNotEmpty, "input name: " + tensor.name);
   }
@@ -256,13 +268,14 @@ Status decodeInput(const Value& input, BinaryData& binary, bool only_input,
   return takeBinary(binary, *size, only_input, tensor, *count);
 }
 
-Status decodeInputs(const Value* inputs, BinaryData& binary, tensor::InferenceRequest& request) {
+Status decodeInputs(const Value* inputs, BinaryData& binary, const shm::RegionRegistry* shm,
+                    tensor::InferenceRequest& request) {
   if (inputs == nullptr || !inputs->IsArray() || inputs->Empty()) {
     return Status(StatusCode::kRestNoInputsFound);
   }
   request.inputs.reserve(inputs->Size());
   for (const Value& input : inputs->GetArray()) {
-    MSERVE_RETURN_IF_ERROR(decodeInput(input, binary, inputs->Size() == 1, request));
+    MSERVE_RETURN_IF_ERROR(decodeInput(input, binary, inputs->Size() == 1, shm, request));
   }
   std::unordered_set<std::string_view> names;
   for (const tensor::InputTensor& tensor : request.inputs) {
@@ -278,7 +291,28 @@ Status decodeInputs(const Value* inputs, BinaryData& binary, tensor::InferenceRe
   return Status::ok();
 }
 
-Status decodeOutputs(const Value* outputs, RestInferRequest& out) {
+// The output's shared memory slot, if its parameters name one (then not binary_data: true).
+Status decodeOutputSlot(const Value* parameters, std::optional<bool> binary, std::string_view name,
+                        const shm::RegionRegistry* shm, RestInferRequest& out) {
+  auto in_shm = shmReferenceFromJson(parameters, name);
+  if (!in_shm.isOk()) return in_shm.status();
+  if (!in_shm->has_value()) {
+    if (!out.output_slots.empty()) out.output_slots.emplace_back();
+    return Status::ok();
+  }
+  if (binary.value_or(false)) {
+    return Status(StatusCode::kShmInvalidTensor,
+                  "Output can't set both 'shared_memory_region' and 'binary_data'; output name: " +
+                      std::string(name));
+  }
+  auto slot = shmOutputSlot(shm, **in_shm, name);
+  if (!slot.isOk()) return slot.status();
+  out.output_slots.resize(out.request.requested_outputs.size() - 1);  // earlier ones: none
+  out.output_slots.emplace_back(std::move(*slot));
+  return Status::ok();
+}
+
+Status decodeOutputs(const Value* outputs, const shm::RegionRegistry* shm, RestInferRequest& out) {
   if (outputs == nullptr) return Status::ok();
   if (!outputs->IsArray()) {
     return Status(StatusCode::kRestCouldNotParseOutput, "outputs must be an array");
@@ -306,6 +340,7 @@ Status decodeOutputs(const Value* outputs, RestInferRequest& out) {
     }
     out.request.requested_outputs.emplace_back(text);
     out.output_binary.push_back(binary);
+    MSERVE_RETURN_IF_ERROR(decodeOutputSlot(member(output, "parameters"), binary, text, shm, out));
   }
   return Status::ok();
 }
@@ -329,7 +364,8 @@ Status decodeRequestParameters(const Value& root, RestInferRequest& out) {
 }  // namespace
 
 util::Status decodeRestInferRequest(std::optional<std::string_view> header_length,
-                                    size_t max_json_depth, RestInferRequest& out) {
+                                    size_t max_json_depth, RestInferRequest& out,
+                                    const shm::RegionRegistry* shm) {
   const std::string_view body(out.body);
   auto json_size = jsonLength(header_length, body.size());
   if (!json_size.isOk()) return json_size.status();
@@ -337,8 +373,8 @@ util::Status decodeRestInferRequest(std::optional<std::string_view> header_lengt
   if (!out.json.IsObject()) return Status(StatusCode::kRestBodyIsNotAnObject);
   MSERVE_RETURN_IF_ERROR(decodeRequestParameters(out.json, out));
   BinaryData binary{body.substr(*json_size), header_length.has_value()};
-  MSERVE_RETURN_IF_ERROR(decodeInputs(member(out.json, "inputs"), binary, out.request));
-  return decodeOutputs(member(out.json, "outputs"), out);
+  MSERVE_RETURN_IF_ERROR(decodeInputs(member(out.json, "inputs"), binary, shm, out.request));
+  return decodeOutputs(member(out.json, "outputs"), shm, out);
 }
 
 }  // namespace mserve::api::kfs

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/kfs/kfs_shared_memory.hpp"
 #include "tensor/inference_request.hpp"
 #include "util/status.hpp"
 
@@ -30,11 +31,16 @@ struct RestInferRequest {
   // request.requested_outputs its parameters.binary_data, if given.
   bool binary_data_output = false;
   std::vector<std::optional<bool>> output_binary;
+  // Requested outputs the client wants written into shared memory (parallel to
+  // request.requested_outputs; empty when none does).
+  ShmOutputSlots output_slots;
 };
 
 // Decodes `out.body` into the other fields of `out` (model name and version are the caller's).
-// `header_length` is the Inference-Header-Content-Length header value, if present.
+// `header_length` is the Inference-Header-Content-Length header value, if present. Tensors in
+// shared memory are looked up in `shm` (null: the extension is off).
 util::Status decodeRestInferRequest(std::optional<std::string_view> header_length,
-                                    size_t max_json_depth, RestInferRequest& out);
+                                    size_t max_json_depth, RestInferRequest& out,
+                                    const shm::RegionRegistry* shm = nullptr);
 
 }  // namespace mserve::api::kfs

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "api/kfs/kfs_response_encoder.hpp"
+#include "api/kfs/kfs_shared_memory.hpp"
 #include "tensor/shape.hpp"
 
 namespace mserve::api::kfs {
@@ -144,8 +145,11 @@ void writeString(JsonWriter& writer, std::string_view text) {
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-void writeOutput(JsonWriter& writer, const tensor::OutputTensor& output,
-                 std::optional<size_t> binary_size) {
+// How one output travels: JSON data, binary data after the JSON, or written to shared memory.
+enum class OutputForm { kJson, kBinary, kSharedMemory };
+
+void writeOutput(JsonWriter& writer, const tensor::OutputTensor& output, OutputForm form,
+                 size_t binary_size) {
   writer.StartObject();
   writer.Key("name");
   writeString(writer, output.name);
@@ -155,13 +159,13 @@ void writeOutput(JsonWriter& writer, const tensor::OutputTensor& output,
   writer.StartArray();
   for (int64_t dim : output.shape) writer.Int64(dim);
   writer.EndArray();
-  if (binary_size) {
+  if (form == OutputForm::kBinary) {
     writer.Key("parameters");
     writer.StartObject();
     writer.Key("binary_data_size");
-    writer.Uint64(*binary_size);
+    writer.Uint64(binary_size);
     writer.EndObject();
-  } else {
+  } else if (form == OutputForm::kJson) {
     writer.Key("data");
     writer.StartArray();
     writeData(writer, output);
@@ -174,15 +178,26 @@ void writeOutput(JsonWriter& writer, const tensor::OutputTensor& output,
 
 util::StatusOr<RestInferBody> encodeRestInferResponse(const tensor::InferenceResponse& response,
                                                       const RestInferRequest& request) {
-  std::vector<std::optional<size_t>> binary_sizes;
+  std::vector<OutputForm> forms;
+  std::vector<size_t> binary_sizes;
+  forms.reserve(response.outputs.size());
   binary_sizes.reserve(response.outputs.size());
   size_t binary_total = 0;
   for (const tensor::OutputTensor& output : response.outputs) {
     auto size = rawSize(output);
     if (!size.isOk()) return size.status();
-    const bool binary = wantsBinary(output, request);
-    binary_sizes.push_back(binary ? std::optional<size_t>(*size) : std::nullopt);
-    if (binary) binary_total += *size;
+    binary_sizes.push_back(*size);
+    const auto* slot =
+        findShmSlot(request.output_slots, request.request.requested_outputs, output.name);
+    if (slot != nullptr) {
+      MSERVE_RETURN_IF_ERROR(writeShmOutput(output, *slot));
+      forms.push_back(OutputForm::kSharedMemory);
+    } else if (wantsBinary(output, request)) {
+      forms.push_back(OutputForm::kBinary);
+      binary_total += *size;
+    } else {
+      forms.push_back(OutputForm::kJson);
+    }
   }
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
@@ -198,7 +213,7 @@ util::StatusOr<RestInferBody> encodeRestInferResponse(const tensor::InferenceRes
   writer.Key("outputs");
   writer.StartArray();
   for (size_t i = 0; i < response.outputs.size(); ++i) {
-    writeOutput(writer, response.outputs[i], binary_sizes[i]);
+    writeOutput(writer, response.outputs[i], forms[i], binary_sizes[i]);
   }
   writer.EndArray();
   writer.EndObject();
@@ -207,10 +222,11 @@ util::StatusOr<RestInferBody> encodeRestInferResponse(const tensor::InferenceRes
   result.body.reserve(buffer.GetSize() + binary_total);
   result.body.append(buffer.GetString(), buffer.GetSize());
   for (size_t i = 0; i < response.outputs.size(); ++i) {
-    if (binary_sizes[i]) MSERVE_RETURN_IF_ERROR(appendRawOutput(response.outputs[i], result.body));
+    if (forms[i] == OutputForm::kBinary) {
+      MSERVE_RETURN_IF_ERROR(appendRawOutput(response.outputs[i], result.body));
+    }
   }
-  if (std::any_of(binary_sizes.begin(), binary_sizes.end(),
-                  [](const auto& size) { return size.has_value(); })) {
+  if (std::find(forms.begin(), forms.end(), OutputForm::kBinary) != forms.end()) {
     result.json_length = buffer.GetSize();
   }
   return result;

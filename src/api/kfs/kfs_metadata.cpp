@@ -6,11 +6,12 @@
 namespace mserve::api::kfs {
 namespace {
 
-constexpr std::array<std::string_view, 4> kExtensions = {
-    "model_configuration",  // ModelConfig RPC and GET /v2/models/{m}/config
-    "binary_tensor_data",   // REST binary inputs and outputs
-    "statistics",           // ModelStatistics RPC and GET /v2/models[/{m}[/versions/{v}]]/stats
-    "model_repository",     // v2/repository index/load/unload (load/unload need explicit mode)
+constexpr std::array<std::string_view, 5> kExtensions = {
+    "model_configuration",   // ModelConfig RPC and GET /v2/models/{m}/config
+    "binary_tensor_data",    // REST binary inputs and outputs
+    "statistics",            // ModelStatistics RPC and GET /v2/models[/{m}[/versions/{v}]]/stats
+    "model_repository",      // v2/repository index/load/unload (load/unload need explicit mode)
+    "system_shared_memory",  // listed even when off, as Triton (--allow_system_shared_memory)
 };
 
 void addTensorMetadata(const TensorDescription& tensor,

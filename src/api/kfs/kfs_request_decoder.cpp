@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/kfs/kfs_shared_memory.hpp"
 #include "api/proto_values.hpp"
 #include "tensor/input_errors.hpp"
 #include "tensor/shape.hpp"
@@ -152,9 +153,8 @@ Status decodeTyped(const InputProto& proto, int64_t count, tensor::InputTensor& 
                     inputSuffix(tensor.name));
 }
 
-// `raw` is the input's raw_input_contents entry, or null when the request uses typed contents.
-Status decodeInput(const InputProto& proto, const std::string* raw, tensor::InferenceRequest& out) {
-  tensor::InputTensor& tensor = out.inputs.emplace_back();
+// Name, datatype and shape of an input (the data comes next).
+Status decodeHeader(const InputProto& proto, tensor::InputTensor& tensor) {
   tensor.name = proto.name();
   const auto datatype = tensor::fromKserveName(proto.datatype());
   if (!datatype) {
@@ -162,7 +162,24 @@ Status decodeInput(const InputProto& proto, const std::string* raw, tensor::Infe
                   "Unsupported datatype: " + proto.datatype() + inputSuffix(tensor.name));
   }
   tensor.datatype = *datatype;
-  MSERVE_RETURN_IF_ERROR(decodeShape(proto, tensor.shape));
+  return decodeShape(proto, tensor.shape);
+}
+
+Status decodeShmInput(const InputProto& proto, const ShmReference& reference,
+                      const shm::RegionRegistry* shm, tensor::InferenceRequest& out) {
+  tensor::InputTensor& tensor = out.inputs.emplace_back();
+  MSERVE_RETURN_IF_ERROR(decodeHeader(proto, tensor));
+  if (proto.has_contents()) {
+    return Status(StatusCode::kInvalidMessageStructure,
+                  "Input in shared memory also has contents: " + proto.name());
+  }
+  return bindShmInput(shm, reference, tensor, out);
+}
+
+// `raw` is the input's raw_input_contents entry, or null when the request uses typed contents.
+Status decodeInput(const InputProto& proto, const std::string* raw, tensor::InferenceRequest& out) {
+  tensor::InputTensor& tensor = out.inputs.emplace_back();
+  MSERVE_RETURN_IF_ERROR(decodeHeader(proto, tensor));
   const auto count = tensor::elementCount(tensor.shape);
   if (!count) {
     return Status(StatusCode::kInvalidContentSize,
@@ -173,8 +190,13 @@ Status decodeInput(const InputProto& proto, const std::string* raw, tensor::Infe
   return decodeRawFixed(*raw, tensor);
 }
 
-Status decodeInputs(const inference::ModelInferRequest& request, tensor::InferenceRequest& out) {
+// Decodes the inputs; `in_shm[i]` is input i's shared memory reference, if any.
+Status decodeInputs(const inference::ModelInferRequest& request,
+                    const std::vector<std::optional<ShmReference>>& in_shm,
+                    const shm::RegionRegistry* shm, tensor::InferenceRequest& out) {
   const bool use_raw = !request.raw_input_contents().empty();
+  const auto shm_inputs = std::count_if(
+      in_shm.begin(), in_shm.end(), [](const auto& reference) { return reference.has_value(); });
   // Mixing is reported before a count mismatch (OVMS's order): it is the likelier mistake.
   for (const InputProto& proto : request.inputs()) {
     if (use_raw && proto.has_contents()) {
@@ -182,28 +204,35 @@ Status decodeInputs(const inference::ModelInferRequest& request, tensor::Inferen
                     "Detected buffer in InferInputTensor contents for input: " + proto.name());
     }
   }
-  if (use_raw && request.raw_input_contents_size() != request.inputs_size()) {
+  if (use_raw && request.raw_input_contents_size() != request.inputs_size() - shm_inputs) {
     return Status(
         StatusCode::kInvalidNoOfInputs,
         "Size of raw_input_contents: " + std::to_string(request.raw_input_contents_size()) +
-            " is different than number of inputs: " + std::to_string(request.inputs_size()));
+            " is different than number of inputs: " +
+            std::to_string(request.inputs_size() - shm_inputs));
   }
   out.inputs.reserve(request.inputs_size());
   std::unordered_set<std::string_view> names;
   names.reserve(request.inputs_size());
+  int raw_index = 0;
   for (int i = 0; i < request.inputs_size(); ++i) {
     const InputProto& proto = request.inputs(i);
     if (!names.insert(proto.name()).second) {
       return Status(StatusCode::kInvalidDuplicateInput, "input name: " + proto.name());
     }
-    const std::string* raw = use_raw ? &request.raw_input_contents(i) : nullptr;
+    if (in_shm[i]) {
+      MSERVE_RETURN_IF_ERROR(decodeShmInput(proto, *in_shm[i], shm, out));
+      continue;
+    }
+    const std::string* raw = use_raw ? &request.raw_input_contents(raw_index++) : nullptr;
     MSERVE_RETURN_IF_ERROR(decodeInput(proto, raw, out));
   }
   return Status::ok();
 }
 
 Status decodeRequestedOutputs(const inference::ModelInferRequest& request,
-                              tensor::InferenceRequest& out) {
+                              const shm::RegionRegistry* shm, tensor::InferenceRequest& out,
+                              ShmOutputSlots* slots) {
   out.requested_outputs.reserve(request.outputs_size());
   std::unordered_set<std::string_view> names;
   names.reserve(request.outputs_size());
@@ -213,8 +242,30 @@ Status decodeRequestedOutputs(const inference::ModelInferRequest& request,
                     "Duplicate requested output name: " + output.name());
     }
     out.requested_outputs.push_back(output.name());
+    auto in_shm = shmReferenceFromProto(output.parameters(), output.name());
+    if (!in_shm.isOk()) return in_shm.status();
+    if (!in_shm->has_value()) continue;
+    auto slot = shmOutputSlot(shm, **in_shm, output.name());
+    if (!slot.isOk()) return slot.status();
+    if (slots == nullptr) return Status(StatusCode::kShmDisabled);
+    slots->resize(out.requested_outputs.size());
+    slots->back() = std::move(*slot);
   }
+  if (slots != nullptr && !slots->empty()) slots->resize(out.requested_outputs.size());
   return Status::ok();
+}
+
+// Every input's shared memory reference (nullopt: its data is in the message).
+util::StatusOr<std::vector<std::optional<ShmReference>>> inputReferences(
+    const inference::ModelInferRequest& request) {
+  std::vector<std::optional<ShmReference>> references;
+  references.reserve(request.inputs_size());
+  for (const InputProto& proto : request.inputs()) {
+    auto reference = shmReferenceFromProto(proto.parameters(), proto.name());
+    if (!reference.isOk()) return reference.status();
+    references.push_back(std::move(*reference));
+  }
+  return references;
 }
 
 }  // namespace
@@ -232,14 +283,17 @@ util::StatusOr<int64_t> parseModelVersion(std::string_view version) {
 }
 
 util::Status decodeInferRequest(const inference::ModelInferRequest& request,
-                                tensor::InferenceRequest& out) {
+                                tensor::InferenceRequest& out, const shm::RegionRegistry* shm,
+                                ShmOutputSlots* output_slots) {
   out.model_name = request.model_name();
   auto version = parseModelVersion(request.model_version());
   if (!version.isOk()) return version.status();
   out.model_version = *version;
   out.id = request.id();
-  MSERVE_RETURN_IF_ERROR(decodeInputs(request, out));
-  return decodeRequestedOutputs(request, out);
+  auto in_shm = inputReferences(request);
+  if (!in_shm.isOk()) return in_shm.status();
+  MSERVE_RETURN_IF_ERROR(decodeInputs(request, *in_shm, shm, out));
+  return decodeRequestedOutputs(request, shm, out, output_slots);
 }
 
 }  // namespace mserve::api::kfs

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "kfs/grpc_predict_v2.pb.h"
+#include "shm/region_registry.hpp"
 #include "tensor/inference_request.hpp"
 #include "util/status.hpp"
 
@@ -27,7 +30,13 @@ util::Status decodeRawBytes(std::string_view raw, int64_t count, tensor::InputTe
 // tensor's (FP32, FP64, INT32, INT64, UINT32, UINT64, BOOL) are viewed in place, so `request`
 // must outlive `out`; narrower typed contents (INT8/16, UINT8/16) are converted into
 // `out.owned_buffers`. On error `out` is left partly filled and must be discarded.
-util::Status decodeInferRequest(const inference::ModelInferRequest& request,
-                                tensor::InferenceRequest& out);
+// Inputs and requested outputs in system shared memory (REFERENCE-2.md §3.2) are looked up in
+// `shm` (null: the extension is off); an input in shared memory has no raw_input_contents
+// entry, and output slots go to `output_slots` (parallel to out.requested_outputs; left empty
+// when no output is in shared memory).
+util::Status decodeInferRequest(
+    const inference::ModelInferRequest& request, tensor::InferenceRequest& out,
+    const shm::RegionRegistry* shm = nullptr,
+    std::vector<std::optional<shm::RegionSlice>>* output_slots = nullptr);
 
 }  // namespace mserve::api::kfs

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "api/kfs/kfs_shared_memory.hpp"
 #include "tensor/shape.hpp"
 
 namespace mserve::api::kfs {
@@ -63,7 +64,9 @@ util::Status appendRawOutput(const tensor::OutputTensor& output, std::string& ra
 }
 
 util::Status encodeInferResponse(const tensor::InferenceResponse& response,
-                                 inference::ModelInferResponse& out) {
+                                 inference::ModelInferResponse& out,
+                                 const std::vector<std::optional<shm::RegionSlice>>& shm_slots,
+                                 const std::vector<std::string>& requested_outputs) {
   out.set_model_name(std::string(response.model_name));
   out.set_model_version(std::to_string(response.model_version));
   out.set_id(std::string(response.id));
@@ -75,6 +78,10 @@ util::Status encodeInferResponse(const tensor::InferenceResponse& response,
     proto->set_datatype(std::string(tensor::kserveName(output.datatype)));
     proto->mutable_shape()->Add(output.shape.begin(), output.shape.end());
     std::string& raw = *out.add_raw_output_contents();
+    if (const auto* slot = findShmSlot(shm_slots, requested_outputs, output.name)) {
+      MSERVE_RETURN_IF_ERROR(writeShmOutput(output, *slot));
+      continue;
+    }
     MSERVE_RETURN_IF_ERROR(appendRawOutput(output, raw));
   }
   return Status::ok();

@@ -96,7 +96,7 @@ void infer(KfsBackend& backend, const KfsRestOptions& options, HttpRequest& requ
   if (!version.isOk()) return respond(errorResponse(version.status()));
   context->request.model_version = *version;
   util::Status status = decodeRestInferRequest(request.header(kInferenceHeaderContentLength),
-                                               options.max_json_depth, *context);
+                                               options.max_json_depth, *context, options.shm);
   if (!status.isOk()) return respond(errorResponse(status));
   std::shared_ptr<const tensor::InferenceRequest> decoded(context, &context->request);
   backend.infer(std::move(decoded), [context, respond](const util::Status& result,

@@ -9,11 +9,15 @@
 
 #include "api/kfs/kfs_backend.hpp"
 #include "net/http/router.hpp"
+#include "shm/region_registry.hpp"
 
 namespace mserve::api::kfs {
 
 struct KfsRestOptions {
   size_t max_json_depth = 100;  // --rest_max_json_depth; OVMS's parsers use 100
+  // Where infer requests find tensors in system shared memory; null = extension off. Must
+  // outlive the router.
+  const shm::RegionRegistry* shm = nullptr;
 };
 
 // GET /v2, /v2/health/live, /v2/health/ready; for /v2/models/{m}[/versions/{v}]: GET (metadata),

@@ -130,7 +130,7 @@ TEST(KfsRestMetadata, ServerModelAndConfigJson) {
   EXPECT_EQ(server.rfind(R"({"name":"mserve","version":")", 0), 0u) << server;
   EXPECT_NE(
       server.find(
-          R"("extensions":["model_configuration","binary_tensor_data","statistics","model_repository"])"),
+          R"("extensions":["model_configuration","binary_tensor_data","statistics","model_repository","system_shared_memory"])"),
       std::string::npos)
       << server;
   ModelDescription model;
