@@ -4,7 +4,10 @@ memory match OpenVINO's results; registration, status and unregistration; every 
 address memory outside what was registered is refused; off (with a clear error) unless
 --allow_system_shared_memory is given."""
 import json
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import grpc
 import numpy as np
@@ -282,3 +285,30 @@ def test_regions_are_unregistered_on_shutdown(models_dir, log_dir):
         client.register_system_shared_memory("shutdown_test", "/mserve_e2e_shutdown", 64)
     shm.destroy_shared_memory_region(handle)
     assert "Unregistered 1 system shared memory regions" in server.log
+
+
+def perf_analyzer_binary():
+    """perf_analyzer as scripts/setup installs it beside the virtualenv's Python, else the one
+    test_kfs_rest finds; None when neither runs here."""
+    beside = Path(sys.executable).parent / "perf_analyzer"
+    if beside.exists():
+        return str(beside)
+    from test_kfs_rest import perf_analyzer
+    return perf_analyzer()
+
+
+@pytest.mark.parametrize("protocol", ["http", "grpc"])
+def test_perf_analyzer_with_system_shared_memory(shm_server, protocol):
+    binary = perf_analyzer_binary()
+    if binary is None:
+        pytest.skip("perf_analyzer is not installed (scripts/setup provides it)")
+    port = shm_server.rest_port if protocol == "http" else shm_server.port
+    result = subprocess.run(
+        [binary, "-m", "dynamic", "-u", f"127.0.0.1:{port}", "-i", protocol,
+         "--shape", "x:1,1000", "--shared-memory", "system", "--output-shared-memory-size", "8000",
+         "--measurement-interval", "1000", "--concurrency-range", "1"],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Throughput:" in result.stdout
+    # perf_analyzer unregistered what it registered on exit.
+    assert requests.get(f"http://{shm_server.rest_url}/v2/systemsharedmemory/status").json() == []
