@@ -24,6 +24,12 @@ using net::http::Router;
 
 constexpr std::string_view kBinaryContentType = "application/octet-stream";
 
+HttpResponse emptyResponse(int status) {
+  HttpResponse response;
+  response.status = status;
+  return response;
+}
+
 // The health answers: 200 with a one-field JSON body ({"live":true}), because the KServe Python
 // SDK decodes the body of a health check; failures keep their error status and body.
 HttpResponse healthResponse(std::string_view field) {
