@@ -173,7 +173,9 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   const serving::LoadOptions load_options{
       .cache_dir_set = cache_on,
       .inline_inference_limit = std::chrono::microseconds(options.inline_inference_max_us),
-      .cpu_budget = cpu_budget};
+      .cpu_budget = cpu_budget,
+      .scheduling = {.max_queue_size = options.max_queue_size,
+                     .queue_timeout_us = options.queue_timeout_us}};
   serving::ModelManager manager(core,
                                 {.load = load_options, .metrics = metrics_registry.value().get()});
   serving::ServingBackend backend(manager, completion);

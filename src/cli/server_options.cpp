@@ -105,6 +105,18 @@ constexpr FlagSpec kFlags[] = {
     {"rest_tls_key", FlagType::kString, "PEM", "none", "Private key file of --rest_tls_cert"},
     {"rest_tls_client_ca", FlagType::kString, "PEM", "none",
      "CA file: REST clients must present a certificate it signed (mutual TLS)"},
+    {"dynamic_batching_max_batch_size", FlagType::kUint, "SIZE", "0",
+     "Batch concurrent requests into one inference of at most SIZE (single-model mode); 0 = off"},
+    {"dynamic_batching_preferred_batch_sizes", FlagType::kString, "SIZES", "none",
+     "Comma list of batch sizes to prefer (single-model mode)"},
+    {"dynamic_batching_max_queue_delay_us", FlagType::kUint, "MICROSECONDS", "0",
+     "How long a batch may wait for more requests (single-model mode)"},
+    {"dynamic_batching_preserve_ordering", FlagType::kBool, "", "false",
+     "Answer batched requests in arrival order (single-model mode)"},
+    {"max_queue_size", FlagType::kUint, "COUNT", "0",
+     "Requests a model may queue; more get UNAVAILABLE / 503; 0 = unbounded"},
+    {"queue_timeout_us", FlagType::kUint, "MICROSECONDS", "0",
+     "Longest a request may queue before UNAVAILABLE / 503; 0 = no limit"},
 };
 
 cxxopts::Options buildOptions() {
@@ -189,6 +201,12 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "rest_tls_key", o.rest_tls.key_path);
   take(parsed, "rest_tls_client_ca", o.rest_tls.client_ca_path);
   take(parsed, "allow_system_shared_memory", o.allow_system_shared_memory);
+  take(parsed, "dynamic_batching_max_batch_size", o.dynamic_batching_max_batch_size);
+  take(parsed, "dynamic_batching_preferred_batch_sizes", o.dynamic_batching_preferred_batch_sizes);
+  take(parsed, "dynamic_batching_max_queue_delay_us", o.dynamic_batching_max_queue_delay_us);
+  take(parsed, "dynamic_batching_preserve_ordering", o.dynamic_batching_preserve_ordering);
+  take(parsed, "max_queue_size", o.max_queue_size);
+  take(parsed, "queue_timeout_us", o.queue_timeout_us);
   return o;
 }
 

@@ -72,6 +72,14 @@ struct ServerOptions {
   // Triton's system shared memory extension: off by default, since it lets a local client point
   // the server at shared memory objects (shm/README.md).
   bool allow_system_shared_memory = false;
+  // Dynamic batching of the single model (config.json models use their `scheduling` key).
+  uint32_t dynamic_batching_max_batch_size = 0;
+  std::string dynamic_batching_preferred_batch_sizes;
+  uint32_t dynamic_batching_max_queue_delay_us = 0;
+  bool dynamic_batching_preserve_ordering = false;
+  // Server defaults for every model's queue (0 = unbounded / no timeout, as OVMS).
+  uint32_t max_queue_size = 0;
+  uint32_t queue_timeout_us = 0;
 };
 
 // What the command line asks for: run, or print and exit with `exit_code`.

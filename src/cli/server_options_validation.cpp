@@ -85,7 +85,10 @@ std::string validateMode(const ServerOptions& o) {
   }
   if (!o.config_path.empty() &&
       (!o.batch_size.empty() || !o.shape.empty() || o.nireq != 0 ||
-       !o.model_version_policy.empty() || o.target_device_given || !o.plugin_config.empty())) {
+       !o.model_version_policy.empty() || o.target_device_given || !o.plugin_config.empty() ||
+       o.dynamic_batching_max_batch_size != 0 ||
+       !o.dynamic_batching_preferred_batch_sizes.empty() ||
+       o.dynamic_batching_max_queue_delay_us != 0 || o.dynamic_batching_preserve_ordering)) {
     return "Model parameters in CLI are exclusive with the config file";
   }
   return "";

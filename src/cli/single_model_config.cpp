@@ -47,6 +47,14 @@ util::StatusOr<config::ModelConfig> singleModelConfig(const ServerOptions& optio
         "reloading the model per request. Prefer explicit dynamic dimensions, e.g. --shape "
         "\"(-1,3,224,224)\".");
   }
+  config::DynamicBatching& batching = model.scheduling.batching;
+  batching.max_batch_size = options.dynamic_batching_max_batch_size;
+  auto preferred = config::parseBatchSizeList(options.dynamic_batching_preferred_batch_sizes);
+  if (!preferred.isOk()) return preferred.status();
+  batching.preferred_batch_sizes = std::move(preferred).value();
+  batching.max_queue_delay_us = options.dynamic_batching_max_queue_delay_us;
+  batching.preserve_ordering = options.dynamic_batching_preserve_ordering;
+  MSERVE_RETURN_IF_ERROR(config::validateScheduling(model.scheduling, model.name));
   return model;
 }
 

@@ -43,6 +43,26 @@ constexpr char kConfigSchema[] = R"({
          "properties": {"latest": {"$ref": "#/definitions/latest_version_policy"}}}
       ]
     },
+    "scheduling": {
+      "type": "object", "additionalProperties": false,
+      "properties": {
+        "dynamic_batching": {
+          "type": "object", "additionalProperties": false,
+          "properties": {
+            "max_batch_size": {"type": "integer", "minimum": 0, "maximum": 4294967295},
+            "preferred_batch_size": {
+              "type": "array", "maxItems": 1024,
+              "items": {"type": "integer", "minimum": 0, "maximum": 4294967295}
+            },
+            "max_queue_delay_microseconds": {"type": "integer", "minimum": 0},
+            "preserve_ordering": {"type": "boolean"}
+          }
+        },
+        "max_queue_size": {"type": "integer", "minimum": 0, "maximum": 4294967295},
+        "queue_timeout_microseconds": {"type": "integer", "minimum": 0},
+        "cpu_weight": {"type": "integer", "minimum": 0, "maximum": 4294967295}
+      }
+    },
     "model_config": {
       "type": "object", "required": ["config"], "additionalProperties": false,
       "properties": {
@@ -62,7 +82,8 @@ constexpr char kConfigSchema[] = R"({
               "type": "object",
               "additionalProperties": {"type": ["string", "boolean", "number"]}
             },
-            "stateful": {"type": "boolean"}
+            "stateful": {"type": "boolean"},
+            "scheduling": {"$ref": "#/definitions/scheduling"}
           }
         }
       }

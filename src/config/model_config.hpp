@@ -8,6 +8,7 @@
 
 #include "config/layout_param.hpp"
 #include "config/plugin_config.hpp"
+#include "config/scheduling_config.hpp"
 #include "config/shape_param.hpp"
 #include "config/version_policy.hpp"
 #include "tensor/shape.hpp"
@@ -30,6 +31,7 @@ struct ModelConfig {
   // OVMS's allow_cache: with --cache_dir set, models are cached unless they have an `auto`
   // shape or batch size; true caches those too.
   bool allow_cache = false;
+  SchedulingConfig scheduling;  // mserve's own `scheduling` key; everything off by default
   // What a change of requires reloading the model's versions: the config.json entry without its
   // version policy, plus the resolved base path. Empty in single-model mode (never changes).
   std::string fingerprint;

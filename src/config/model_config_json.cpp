@@ -189,6 +189,12 @@ util::StatusOr<ModelConfig> modelConfigFromJson(const rapidjson::Value& config,
   MSERVE_RETURN_IF_ERROR(parseBatchAndShape(config, model, warnings));
   const auto allow_cache = config.FindMember("allow_cache");
   if (allow_cache != config.MemberEnd()) model.allow_cache = allow_cache->value.GetBool();
+  const auto scheduling = config.FindMember("scheduling");
+  if (scheduling != config.MemberEnd()) {
+    auto parsed = schedulingFromJson(scheduling->value, model.name);
+    if (!parsed.isOk()) return parsed.status();
+    model.scheduling = std::move(parsed).value();
+  }
   model.fingerprint = fingerprintOf(config, model.base_path);
   return model;
 }

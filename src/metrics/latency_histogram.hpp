@@ -1,13 +1,14 @@
-// A histogram of microsecond durations with OVMS's buckets (floor(10 × 1.8^i), i = 0..32),
-// updated with relaxed atomics so that observing costs no lock on the request path
-// (prometheus-cpp's Histogram takes a mutex per observation). Thread-safe.
+// Histograms updated with relaxed atomics. LatencyHistogram: microsecond durations with OVMS's
+// buckets (floor(10 × 1.8^i), i = 0..32), updated with relaxed atomics so that observing costs no
+// lock on the request path (prometheus-cpp's Histogram takes a mutex per observation). Thread-safe.
 #pragma once
+
+#include <prometheus/client_metric.h>
 
 #include <array>
 #include <atomic>
 #include <cstdint>
-
-#include <prometheus/client_metric.h>
+#include <span>
 
 namespace mserve::metrics {
 
@@ -26,5 +27,22 @@ class LatencyHistogram {
   std::array<std::atomic<uint64_t>, kBucketCount + 1> buckets_{};  // last = above every bound
   std::atomic<uint64_t> sum_{0};
 };
+
+// Sizes of the batches a model ran (dynamic batching), in power-of-two buckets 1 .. 65536.
+class BatchSizeHistogram {
+ public:
+  static constexpr size_t kBucketCount = 17;
+  static const std::array<uint64_t, kBucketCount>& bounds();
+  void observe(uint64_t batch_size);
+  prometheus::ClientMetric::Histogram snapshot() const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBucketCount + 1> buckets_{};
+  std::atomic<uint64_t> sum_{0};
+};
+
+// Cumulative Prometheus buckets from per-bucket counts (`buckets` has one more than `bounds`).
+prometheus::ClientMetric::Histogram histogramSnapshot(
+    std::span<const uint64_t> bounds, std::span<const std::atomic<uint64_t>> buckets, uint64_t sum);
 
 }  // namespace mserve::metrics

@@ -23,20 +23,28 @@ constexpr const char* kStreams = "ovms_streams";
 constexpr const char* kCurrentRequests = "ovms_current_requests";
 constexpr const char* kQueueSize = "ovms_infer_req_queue_size";
 constexpr const char* kActive = "ovms_infer_req_active";
+// mserve's scheduler (dynamic batching, queue bounds), in OVMS's naming style.
+constexpr const char* kBatchSize = "ovms_batch_size";
+constexpr const char* kRejected = "ovms_requests_rejected";
 
 const std::set<std::string>& defaultFamilies() {
-  static const std::set<std::string> kDefault = {kSuccess,       kFail,    kRequestTime,
-                                                 kInferenceTime, kWaitTime, kStreams,
-                                                 kCurrentRequests};
+  // The scheduler's families carry series only for versions that have a scheduler, so a
+  // server without batching or queue bounds prints what OVMS prints.
+  static const std::set<std::string> kDefault = {kSuccess,         kFail,      kRequestTime,
+                                                 kInferenceTime,   kWaitTime,  kStreams,
+                                                 kCurrentRequests, kBatchSize, kRejected};
   return kDefault;
 }
 
 // Valid in OVMS's metrics_list: ours plus MediaPipe families, which mserve has no series for.
 bool knownFamily(const std::string& name) {
-  static const std::set<std::string> kOther = {
-      kQueueSize, kActive, "ovms_current_graphs", "ovms_requests_accepted",
-      "ovms_requests_rejected", "ovms_responses", "ovms_graph_error",
-      "ovms_graph_processing_time_us"};
+  static const std::set<std::string> kOther = {kQueueSize,
+                                               kActive,
+                                               "ovms_current_graphs",
+                                               "ovms_requests_accepted",
+                                               "ovms_responses",
+                                               "ovms_graph_error",
+                                               "ovms_graph_processing_time_us"};
   return defaultFamilies().count(name) || kOther.count(name);
 }
 
@@ -90,17 +98,15 @@ void addCounters(MetricFamily& family, const std::vector<std::shared_ptr<ModelMe
         if (m.method == Method::kStatus) {
           status_counts[model->name()][{mi, ii}] += value;
         } else {
-          family.metric.push_back(
-              counterMetric(m, interface_name, model->name(), &version, value));
+          family.metric.push_back(counterMetric(m, interface_name, model->name(), &version, value));
         }
       }
     }
   }
   for (const auto& [name, counts] : status_counts) {
     for (const auto& [index, value] : counts) {
-      family.metric.push_back(counterMetric(kMethods[index.first],
-                                            kInterfaces[index.second].second, name, nullptr,
-                                            value));
+      family.metric.push_back(counterMetric(kMethods[index.first], kInterfaces[index.second].second,
+                                            name, nullptr, value));
     }
   }
 }
@@ -120,6 +126,18 @@ void addGauge(MetricFamily& family, const ModelMetrics& model, int64_t value) {
   ClientMetric metric = withLabels(versionLabels(model));
   metric.gauge.value = static_cast<double>(value);
   family.metric.push_back(std::move(metric));
+}
+
+void addRejected(MetricFamily& family, const ModelMetrics& model) {
+  if (!model.schedulerSeries()) return;
+  for (const auto& [reason, reason_name] :
+       {std::pair{RejectReason::kQueueFull, "queue_full"}, {RejectReason::kTimeout, "timeout"}}) {
+    auto labels = versionLabels(model);
+    labels.push_back({"reason", reason_name});
+    ClientMetric metric = withLabels(std::move(labels));
+    metric.counter.value = static_cast<double>(model.rejected(reason));
+    family.metric.push_back(std::move(metric));
+  }
 }
 
 }  // namespace
@@ -166,8 +184,7 @@ std::string MetricsRegistry::serialize() const {
     void (*fill_all)(MetricFamily&, const std::vector<std::shared_ptr<ModelMetrics>>&) = nullptr;
   };
   static const FamilySpec kFamilies[] = {
-      {kSuccess, "Number of successful requests to a model or a DAG.", MetricType::Counter,
-       nullptr,
+      {kSuccess, "Number of successful requests to a model or a DAG.", MetricType::Counter, nullptr,
        [](MetricFamily& f, const std::vector<std::shared_ptr<ModelMetrics>>& all) {
          addCounters(f, all, true);
        }},
@@ -200,6 +217,16 @@ std::string MetricsRegistry::serialize() const {
       {kActive, "Number of currently consumed inference request from the processing queue.",
        MetricType::Gauge,
        [](MetricFamily& f, const ModelMetrics& m) { addGauge(f, m, m.activeInferRequests()); }},
+      {kBatchSize, "Number of requests in each inference the scheduler ran (dynamic batching).",
+       MetricType::Histogram,
+       [](MetricFamily& f, const ModelMetrics& m) {
+         if (!m.schedulerSeries()) return;
+         ClientMetric metric = withLabels(versionLabels(m));
+         metric.histogram = m.batchSize().snapshot();
+         f.metric.push_back(std::move(metric));
+       }},
+      {kRejected, "Number of requests refused by the scheduler (queue full, queue timeout).",
+       MetricType::Counter, addRejected},
   };
   std::vector<MetricFamily> families;
   for (const FamilySpec& spec : kFamilies) {
@@ -210,6 +237,8 @@ std::string MetricsRegistry::serialize() const {
     } else {
       for (const auto& model : models) spec.fill(family, *model);
     }
+    const bool scheduler_family = spec.name == kBatchSize || spec.name == kRejected;
+    if (scheduler_family && family.metric.empty()) continue;  // no version has a scheduler
     families.push_back(std::move(family));
   }
   return prometheus::TextSerializer().Serialize(families);

@@ -13,13 +13,16 @@
 
 namespace mserve::metrics {
 
+// Why the scheduler refused a request (ovms_requests_rejected's `reason` label).
+enum class RejectReason { kQueueFull, kTimeout };
+
 class ModelMetrics {
  public:
   ModelMetrics(std::string name, int64_t version) : name_(std::move(name)), version_(version) {}
 
   void countRequest(Api api, Interface interface, Method method, bool success) {
     counters_[counterIndex(api, interface, method, success)].fetch_add(1,
-                                                                      std::memory_order_relaxed);
+                                                                       std::memory_order_relaxed);
   }
   void observeRequestTime(Interface interface, uint64_t us) {
     request_time_[static_cast<size_t>(interface)].observe(us);
@@ -34,13 +37,18 @@ class ModelMetrics {
   }
   void setStreams(int64_t streams) { streams_.store(streams, std::memory_order_relaxed); }
   void setQueueSize(int64_t nireq) { queue_size_.store(nireq, std::memory_order_relaxed); }
+  // Scheduler series (dynamic batching, queue bounds): only versions with a scheduler show them.
+  void enableSchedulerSeries() { scheduled_.store(true, std::memory_order_relaxed); }
+  void observeBatchSize(uint64_t size) { batch_size_.observe(size); }
+  void countRejected(RejectReason reason) {
+    rejected_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  }
 
   // Readers for the registry.
   const std::string& name() const { return name_; }
   int64_t version() const { return version_; }
   uint64_t requests(Api api, Interface interface, Method method, bool success) const {
-    return counters_[counterIndex(api, interface, method, success)].load(
-        std::memory_order_relaxed);
+    return counters_[counterIndex(api, interface, method, success)].load(std::memory_order_relaxed);
   }
   const LatencyHistogram& requestTime(Interface interface) const {
     return request_time_[static_cast<size_t>(interface)];
@@ -51,11 +59,18 @@ class ModelMetrics {
   int64_t activeInferRequests() const { return infer_req_active_.load(std::memory_order_relaxed); }
   int64_t streams() const { return streams_.load(std::memory_order_relaxed); }
   int64_t queueSize() const { return queue_size_.load(std::memory_order_relaxed); }
+  bool schedulerSeries() const { return scheduled_.load(std::memory_order_relaxed); }
+  const BatchSizeHistogram& batchSize() const { return batch_size_; }
+  uint64_t rejected(RejectReason reason) const {
+    return rejected_[static_cast<size_t>(reason)].load(std::memory_order_relaxed);
+  }
 
  private:
   static size_t counterIndex(Api api, Interface interface, Method method, bool success) {
     return ((static_cast<size_t>(success) * 2 + static_cast<size_t>(api)) * 2 +
-            static_cast<size_t>(interface)) * 3 + static_cast<size_t>(method);
+            static_cast<size_t>(interface)) *
+               3 +
+           static_cast<size_t>(method);
   }
 
   const std::string name_;
@@ -68,6 +83,9 @@ class ModelMetrics {
   std::atomic<int64_t> infer_req_active_{0};
   std::atomic<int64_t> streams_{0};
   std::atomic<int64_t> queue_size_{0};
+  std::atomic<bool> scheduled_{false};
+  BatchSizeHistogram batch_size_;
+  std::array<std::atomic<uint64_t>, 2> rejected_{};  // by RejectReason
 };
 
 }  // namespace mserve::metrics

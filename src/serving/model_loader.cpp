@@ -81,6 +81,12 @@ util::StatusOr<engine::LoadSpec> loadSpec(const config::ModelConfig& config,
   if (!shapes.isOk()) return shapes.status();
   spec.shapes = std::move(shapes).value();
   spec.batch = config.batch_size;
+  // Dynamic batching needs dimension 0 to take every batch it forms: unless the user shaped the
+  // model, make it the range [1, max_batch_size] (one compiled model for every batch size).
+  const uint32_t max_batch = config.scheduling.batching.max_batch_size;
+  if (max_batch > 0 && !spec.batch && spec.shapes.empty()) {
+    spec.batch = tensor::Dimension{1, static_cast<int64_t>(max_batch)};
+  }
   for (const auto& [name, layout] : config.layouts) {  // keyed by mapped names, as shapes
     std::string real = name;
     for (const auto& [model_name, mapped] : mapping.inputs) {
@@ -102,6 +108,25 @@ void logEffectiveProperties(const ModelVersion& version) {
   MSERVE_LOG(util::modelManagerLog(), info,
              "Model {} version {}: number of OpenVINO streams: {}, nireq: {}", version.name(),
              version.version(), version.compiledModel().property("NUM_STREAMS"), version.nireq());
+}
+
+// Every input and output must have a dimension 0 that takes 1 .. max_batch_size.
+Status checkBatchable(const engine::CompiledModel& model, const config::ModelConfig& config) {
+  const auto max_batch = static_cast<int64_t>(config.scheduling.batching.max_batch_size);
+  if (max_batch == 0) return Status::ok();
+  for (const auto* tensors : {&model.inputs(), &model.outputs()}) {
+    for (const engine::TensorInfo& tensor : *tensors) {
+      if (tensor.shape.empty() || !tensor.shape[0].accepts(1) ||
+          !tensor.shape[0].accepts(max_batch)) {
+        return Status(StatusCode::kModelConfigInvalid,
+                      config.name + ": dynamic batching with max_batch_size " +
+                          std::to_string(max_batch) + " needs dimension 0 of every input and " +
+                          "output to take 1 to " + std::to_string(max_batch) + "; '" + tensor.name +
+                          "' has shape " + tensor::toString(tensor.shape));
+      }
+    }
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -142,6 +167,7 @@ util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Cor
              config.name, version, model_file.value());
   auto compiled = engine::CompiledModel::load(core, spec.value());
   if (!compiled.isOk()) return compiled.status();
+  MSERVE_RETURN_IF_ERROR(checkBatchable(*compiled.value(), config));
   const uint32_t nireq =
       config.nireq != 0 ? config.nireq : compiled.value()->optimalInferRequests();
   if (nireq > kMaxNireq) {
@@ -153,6 +179,8 @@ util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Cor
   auto loaded = std::make_shared<ModelVersion>(config.name, version, std::move(compiled.value()),
                                                std::move(pool.value()), mapping.value(),
                                                hasAutoShapes(config));
+  const auto limits = scheduling::SchedulerLimits::from(config.scheduling, options.scheduling);
+  if (limits.needed()) loaded->useScheduler(limits);
   logEffectiveProperties(*loaded);
   return loaded;
 }

@@ -31,6 +31,8 @@ struct LoadOptions {
   // The process's CPU budget: CPU plugin defaults the user did not set come from it
   // (config::cpuBudgetDefaults). The default value (no quota) adds none.
   util::CpuBudget cpu_budget;
+  // --max_queue_size, --queue_timeout_us: for models that do not set their own.
+  config::SchedulingDefaults scheduling;
 };
 
 util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Core& core,

@@ -77,8 +77,17 @@ MetadataPorts ModelVersion::metadataPorts() const {
   return ports;
 }
 
+void ModelVersion::useScheduler(scheduling::SchedulerLimits limits) {
+  scheduler_ = std::make_unique<scheduling::RequestScheduler>(std::move(limits), *pool_, name_,
+                                                              version_, outputs_);
+}
+
 void ModelVersion::attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics) {
   metrics_ = std::move(metrics);
+  if (scheduler_) {
+    scheduler_->attachMetrics(metrics_.get());
+    metrics_->enableSchedulerSeries();
+  }
   metrics_->setQueueSize(static_cast<int64_t>(pool_->size()));
   // OVMS falls back to nireq when the device does not report streams (from_chars then leaves
   // `streams` as it is).
@@ -94,6 +103,16 @@ void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor
   if (!input_order.isOk()) return fail(request, input_order.status(), done);
   auto output_indices = matchOutputs(outputs(), request.requested_outputs);
   if (!output_indices.isOk()) return fail(request, output_indices.status(), done);
+  if (scheduler_) {
+    scheduling::QueuedRequest item;
+    item.request = &request;
+    item.input_order = std::move(input_order.value());
+    item.output_indices = std::move(output_indices.value());
+    item.done = std::move(done);
+    item.completion = &completion;
+    item.keep_alive = shared_from_this();
+    return scheduler_->submit(std::move(item));
+  }
 
   if (metrics_) metrics_->addCurrentRequests(1);
   // The version stays alive (and so does its pool) until the completion below has run.

@@ -18,6 +18,7 @@
 #include "engine/infer_request_pool.hpp"
 #include "metrics/infer_statistics.hpp"
 #include "metrics/model_metrics.hpp"
+#include "scheduling/request_scheduler.hpp"
 #include "serving/reported_shapes.hpp"
 #include "tensor/inference_request.hpp"
 #include "util/executor.hpp"
@@ -29,8 +30,7 @@ enum class VersionState { kStart, kLoading, kAvailable, kUnloading, kEnd };
 
 // Called once per request with the outcome; `response` is non-null only on success and its
 // views are valid only during the call.
-using ResponseCallback =
-    std::function<void(const util::Status& status, const tensor::InferenceResponse* response)>;
+using ResponseCallback = scheduling::ResponseCallback;
 
 struct MetadataPorts {
   std::vector<engine::TensorInfo> inputs;
@@ -54,6 +54,12 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   MetadataPorts metadataPorts() const;
   const engine::CompiledModel& compiledModel() const { return *model_; }
   size_t nireq() const { return pool_->size(); }
+
+  // Puts a scheduler (batching, queue bounds) between infer() and the pool; without one,
+  // requests go straight to the pool. Call once, before it serves.
+  void useScheduler(scheduling::SchedulerLimits limits);
+  // Null when requests go straight to the pool.
+  const scheduling::RequestScheduler* scheduler() const { return scheduler_.get(); }
 
   // The version's metric series (null when metrics are off). Set once, before it serves.
   void attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics);
@@ -95,6 +101,7 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   std::shared_ptr<metrics::ModelMetrics> metrics_;
   std::unique_ptr<ReportedShapes> reported_;  // null: metadata shows inputs_ and outputs_
   metrics::InferStatistics statistics_;
+  std::unique_ptr<scheduling::RequestScheduler> scheduler_;  // after pool_: destroyed first
 };
 
 }  // namespace mserve::serving

@@ -51,6 +51,15 @@ util::StatusOr<api::kfs::ModelDescription> ServingBackend::describe(std::string_
   const MetadataPorts ports = model.metadataPorts();
   description.inputs = describeTensors(ports.inputs);
   description.outputs = describeTensors(ports.outputs);
+  if (const scheduling::RequestScheduler* scheduler = model.scheduler();
+      scheduler != nullptr && scheduler->limits().batching()) {
+    const scheduling::SchedulerLimits& limits = scheduler->limits();
+    description.max_batch_size = static_cast<int32_t>(limits.max_batch_size);
+    description.preferred_batch_sizes.assign(limits.preferred_batch_sizes.begin(),
+                                             limits.preferred_batch_sizes.end());
+    description.max_queue_delay_us = static_cast<uint64_t>(limits.max_queue_delay.count());
+    description.preserve_ordering = limits.preserve_ordering;
+  }
   return description;
 }
 

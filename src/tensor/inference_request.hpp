@@ -60,6 +60,9 @@ struct InferenceRequest {
   // whose client gave up while it queued runs no inference (DESIGN.md §4).
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::function<bool()> cancelled;
+  // KServe's `timeout` request parameter (µs; 0 = not given): like Triton, it may only lower the
+  // model's queue timeout, and only where one is set.
+  uint64_t queue_timeout_us = 0;
 };
 
 // An output as the engine produced it. Views point into the engine's output tensor and are

@@ -84,6 +84,8 @@ enum class StatusCode {
 
   kServerNotReady,
   kResourceExhausted,
+  kQueueFull,     // the model's scheduling queue is at its bound (Triton's text)
+  kQueueTimeout,  // the request waited in the queue longer than its timeout (Triton's text)
   kDeadlineExceeded,
   kCancelled,
   // Engine.

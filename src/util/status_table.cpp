@@ -154,6 +154,8 @@ constexpr Row kRows[] = {
      {501, kGrpcUnimplemented, "CUDA shared memory is not supported"}},
     {StatusCode::kServerNotReady, {503, kGrpcUnavailable, "Server is not ready"}},
     {StatusCode::kResourceExhausted, {503, kGrpcResourceExhausted, "Resource exhausted"}},
+    {StatusCode::kQueueFull, {503, kGrpcUnavailable, "Exceeds maximum queue size"}},
+    {StatusCode::kQueueTimeout, {503, kGrpcUnavailable, "Request timeout expired"}},
     {StatusCode::kDeadlineExceeded, {504, kGrpcDeadlineExceeded, "Deadline exceeded"}},
     {StatusCode::kCancelled, {499, kGrpcCancelled, "Request cancelled"}},
     {StatusCode::kOvInternalInferenceError, {500, kGrpcInternal, "Internal inference error"}},

@@ -33,6 +33,11 @@ struct ModelDescription {
   std::vector<int64_t> versions;  // every available version of the model, ascending (OVMS)
   std::vector<TensorDescription> inputs;
   std::vector<TensorDescription> outputs;
+  // Server-side dynamic batching (Triton's ModelConfig meaning); 0 = the model does not batch.
+  int32_t max_batch_size = 0;
+  std::vector<int32_t> preferred_batch_sizes;
+  uint64_t max_queue_delay_us = 0;
+  bool preserve_ordering = false;
 };
 
 // Lifecycle of one model version as TF Serving's GetModelStatus reports it (REFERENCE.md §2.4).

@@ -115,6 +115,20 @@ std::string modelConfigJson(const ModelDescription& model) {
   writer.Int(config.max_batch_size());
   writeConfigTensors(writer, "input", config.input());
   writeConfigTensors(writer, "output", config.output());
+  if (config.has_dynamic_batching()) {
+    const inference::ModelDynamicBatching& batching = config.dynamic_batching();
+    writer.Key("dynamic_batching");
+    writer.StartObject();
+    writer.Key("preferred_batch_size");
+    writer.StartArray();
+    for (int32_t size : batching.preferred_batch_size()) writer.Int(size);
+    writer.EndArray();
+    writer.Key("max_queue_delay_microseconds");  // a number, as Triton's FixUInt writes it
+    writer.Uint64(batching.max_queue_delay_microseconds());
+    writer.Key("preserve_ordering");
+    writer.Bool(batching.preserve_ordering());
+    writer.EndObject();
+  }
   writer.EndObject();
   return text(buffer);
 }

@@ -358,6 +358,13 @@ Status decodeRequestParameters(const Value& root, RestInferRequest& out) {
                   "parameters must be an object and binary_data_output a boolean");
   }
   out.binary_data_output = flag != nullptr && flag->GetBool();
+  if (const Value* timeout = member(*parameters, "timeout")) {
+    if (!timeout->IsUint64()) {
+      return Status(StatusCode::kRestCouldNotParseParameters,
+                    "timeout must be a non-negative integer (microseconds)");
+    }
+    out.request.queue_timeout_us = timeout->GetUint64();
+  }
   return Status::ok();
 }
 

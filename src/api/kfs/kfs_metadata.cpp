@@ -1,5 +1,6 @@
 #include "api/kfs/kfs_metadata.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -40,13 +41,15 @@ void buildModelConfig(const ModelDescription& model, inference::ModelConfigRespo
   inference::ModelConfig& config = *out.mutable_config();
   config.set_name(model.name);
   config.set_platform(std::string(kConfigPlatform));
-  config.set_max_batch_size(0);  // see the header: perf_analyzer then uses metadata shapes as is
+  config.set_max_batch_size(model.max_batch_size);  // see the header
+  // With batching, dims leave out the batch dimension (Triton's convention).
+  const int skip = model.max_batch_size > 0 ? 1 : 0;
   for (const TensorDescription& input : model.inputs) {
     inference::ModelInput& proto = *config.add_input();
     proto.set_name(input.name);
     proto.set_data_type(static_cast<inference::DataType>(tensor::tritonConfigType(input.datatype)));
     const std::vector<int64_t> dims = tensor::toMetadataDims(input.shape);
-    proto.mutable_dims()->Add(dims.begin(), dims.end());
+    proto.mutable_dims()->Add(dims.begin() + std::min<size_t>(skip, dims.size()), dims.end());
   }
   for (const TensorDescription& output : model.outputs) {
     inference::ModelOutput& proto = *config.add_output();
@@ -54,7 +57,19 @@ void buildModelConfig(const ModelDescription& model, inference::ModelConfigRespo
     proto.set_data_type(
         static_cast<inference::DataType>(tensor::tritonConfigType(output.datatype)));
     const std::vector<int64_t> dims = tensor::toMetadataDims(output.shape);
-    proto.mutable_dims()->Add(dims.begin(), dims.end());
+    proto.mutable_dims()->Add(dims.begin() + std::min<size_t>(skip, dims.size()), dims.end());
+  }
+  if (model.max_batch_size > 0) {
+    inference::ModelDynamicBatching& batching = *config.mutable_dynamic_batching();
+    // Triton stores [max_batch_size] when no preferred size is given, and /config shows it.
+    if (model.preferred_batch_sizes.empty()) {
+      batching.add_preferred_batch_size(model.max_batch_size);
+    } else {
+      batching.mutable_preferred_batch_size()->Add(model.preferred_batch_sizes.begin(),
+                                                   model.preferred_batch_sizes.end());
+    }
+    batching.set_max_queue_delay_microseconds(model.max_queue_delay_us);
+    batching.set_preserve_ordering(model.preserve_ordering);
   }
 }
 

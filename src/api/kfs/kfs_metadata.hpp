@@ -24,10 +24,11 @@ std::span<const std::string_view> serverExtensions();
 // datatypes and -1 for every dynamic or bounded dimension.
 void buildModelMetadata(const ModelDescription& model, inference::ModelMetadataResponse& out);
 
-// Triton ModelConfig: name, platform "openvino", max_batch_size 0 and every input and output
-// with its Triton data type and the metadata dims. max_batch_size is always 0 because a
-// positive value makes perf_analyzer strip the first dim from every metadata shape; with 0 it
-// sends the metadata shape as it is (dynamic dims then need --shape, as for any dynamic model).
+// Triton ModelConfig: name, platform "openvino", max_batch_size and every input and output
+// with its Triton data type and the metadata dims. max_batch_size is 0 unless the model has
+// dynamic batching: a positive value makes perf_analyzer strip the first dim from every
+// metadata shape, which is then the batch dimension the scheduler concatenates along (config
+// dims leave it out, as Triton's do); `dynamic_batching` is present exactly then.
 void buildModelConfig(const ModelDescription& model, inference::ModelConfigResponse& out);
 
 // name "mserve", version MSERVE_VERSION, serverExtensions().

@@ -290,6 +290,18 @@ util::Status decodeInferRequest(const inference::ModelInferRequest& request,
   if (!version.isOk()) return version.status();
   out.model_version = *version;
   out.id = request.id();
+  const auto timeout = request.parameters().find("timeout");
+  if (timeout != request.parameters().end()) {
+    const inference::InferParameter& value = timeout->second;
+    if (value.has_uint64_param()) {
+      out.queue_timeout_us = value.uint64_param();
+    } else if (value.has_int64_param() && value.int64_param() >= 0) {
+      out.queue_timeout_us = static_cast<uint64_t>(value.int64_param());
+    } else {
+      return Status(StatusCode::kInvalidArgument,
+                    "request parameter 'timeout' must be a non-negative integer (microseconds)");
+    }
+  }
   auto in_shm = inputReferences(request);
   if (!in_shm.isOk()) return in_shm.status();
   MSERVE_RETURN_IF_ERROR(decodeInputs(request, *in_shm, shm, out));
