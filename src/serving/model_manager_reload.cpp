@@ -1,9 +1,7 @@
 // ModelManager's config-file side: the initial load of config.json, the watcher's polls and the
 // reload endpoint (REFERENCE.md §2.5, §3.6). A changed file is applied as a whole only when it
 // parses and validates; otherwise everything keeps serving as before.
-#include <algorithm>
 #include <filesystem>
-#include <thread>
 
 #include "config/cpu_share.hpp"
 #include "serving/model_manager.hpp"
@@ -17,10 +15,6 @@ std::string configDir(const std::string& config_path) {
   const std::filesystem::path absolute = std::filesystem::absolute(config_path, ec);
   return (ec ? std::filesystem::path(config_path) : absolute).parent_path().string();
 }
-
-// The CPUs the server may use. Until the container-aware budget (DESIGN.md §3b) is in place,
-// the logical CPUs the standard library sees; the one call to swap.
-uint32_t serverCpuBudget() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 void logCpuShare(const config::CpuShareReport& report) {
   for (const std::string& line : report.info) MSERVE_LOG(util::modelManagerLog(), info, "{}", line);
@@ -58,7 +52,8 @@ bool ModelManager::applyServerConfig(const config::ServerConfig& server) {
                rejected.status.message());
   }
   std::vector<config::ModelConfig> models = server.models;
-  logCpuShare(config::shareCpuBudget(models, serverCpuBudget()));
+  // The process's CPU budget (affinity, cpuset, CFS quota), computed once at start.
+  logCpuShare(config::shareCpuBudget(models, options_.load.cpu_budget.cpus));
   bool changed = false;
   for (const config::ModelConfig& model : models) {
     names.insert(model.name);
