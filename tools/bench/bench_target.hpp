@@ -24,6 +24,8 @@ struct CallResult {
 };
 using CallDone = std::function<void(CallResult)>;
 using Properties = std::vector<std::pair<std::string, std::string>>;
+// Each output's elements as doubles (empty for outputs that are not numbers), in model order.
+using OutputValues = std::vector<std::vector<double>>;
 
 class BenchClient {
  public:
@@ -44,6 +46,11 @@ class BenchTarget {
   virtual util::Status setInputs(const std::vector<InputTensorData>& inputs) = 0;
   // Client `index` (0..concurrency-1). Network targets open one connection per client.
   virtual util::StatusOr<std::unique_ptr<BenchClient>> makeClient(size_t index) = 0;
+  // Runs one request with the inputs and returns its outputs (how the tuner compares
+  // precisions); only targets that can read outputs implement it.
+  virtual util::StatusOr<OutputValues> inferOnce() {
+    return util::Status(util::StatusCode::kInvalidArgument, describe() + " cannot return outputs");
+  }
 };
 
 }  // namespace mserve::bench

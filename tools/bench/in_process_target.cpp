@@ -3,10 +3,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <future>
 
 #include "config/plugin_config.hpp"
 #include "engine/core.hpp"
 #include "engine/infer_request_pool.hpp"
+#include "output_values.hpp"
 #include "repository/model_repository.hpp"
 #include "util/thread_pool.hpp"
 
@@ -105,6 +107,32 @@ class InProcessTarget final : public BenchTarget {
   util::StatusOr<std::unique_ptr<BenchClient>> makeClient(size_t) override {
     return std::unique_ptr<BenchClient>(
         new InProcessClient(*pool_, completion_, views_, model_->outputs().size()));
+  }
+
+  util::StatusOr<OutputValues> inferOnce() override {
+    std::promise<util::StatusOr<OutputValues>> promise;
+    pool_->acquire([this, &promise](engine::InferRequest& slot) {
+      util::Status status = util::Status::ok();
+      for (size_t i = 0; status.isOk() && i < views_.size(); ++i) {
+        status = slot.setInput(i, views_[i]);
+      }
+      if (!status.isOk()) {
+        pool_->release(slot);
+        return promise.set_value(status);
+      }
+      slot.start(completion_, [this, &slot, &promise](util::Status status) {
+        OutputValues values;
+        for (size_t i = 0; status.isOk() && i < model_->outputs().size(); ++i) {
+          auto output = slot.output(i);
+          status = output.status();
+          if (status.isOk()) values.push_back(numericValues(output.value()));
+        }
+        pool_->release(slot);
+        if (status.isOk()) return promise.set_value(std::move(values));
+        promise.set_value(status);
+      });
+    });
+    return promise.get_future().get();
   }
 
  private:

@@ -9,6 +9,7 @@
 #include "grpc_targets.hpp"
 #include "in_process_target.hpp"
 #include "rest_targets.hpp"
+#include "tune_command.hpp"
 #include "util/allocator.hpp"
 
 namespace {
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   // The same allocator limits as the server: the client's own tensor-sized buffers (and the
   // in-process reference's) are reused instead of faulted in per request.
   mserve::util::tuneAllocatorForRequestBuffers();
+  if (argc > 1 && std::string(argv[1]) == "tune") return runTune(argc - 1, argv + 1);
   ParsedOptions parsed = parseBenchOptions(argc, argv);
   std::cout << parsed.output;
   std::cerr << parsed.error;
