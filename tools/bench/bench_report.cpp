@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iostream>
 
 namespace mserve::bench {
 namespace {
@@ -134,6 +136,17 @@ std::string toText(const BenchReport& report) {
     if (!run.first_error.empty()) text += "  first error: " + run.first_error + "\n";
   }
   return text;
+}
+
+bool writeOutput(const std::string& path, const std::string& text) {
+  if (path.empty()) return true;
+  if (path == "-") {
+    std::cout << text << std::flush;
+    return true;
+  }
+  std::ofstream file(path);
+  file << text;
+  return static_cast<bool>(file);
 }
 
 }  // namespace mserve::bench

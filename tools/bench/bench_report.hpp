@@ -24,4 +24,7 @@ std::string toJson(const BenchReport& report);
 std::string toCsv(const BenchReport& report);
 std::string toText(const BenchReport& report);
 
+// Writes `text` to `path` ("-" = stdout, "" = nowhere); false when the file cannot be written.
+bool writeOutput(const std::string& path, const std::string& text);
+
 }  // namespace mserve::bench

@@ -1,7 +1,6 @@
 // mserve-bench: a load generator for mserve (and OVMS) over KServe v2 / TF Serving, gRPC / REST,
 // with an in-process reference mode through mserve's own engine. See tools/bench/README.md.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include "bench_options.hpp"
@@ -62,17 +61,6 @@ StatusOr<RunResult> runLevel(BenchTarget& target, size_t concurrency, const Load
     clients.push_back(std::move(client.value()));
   }
   return runLoad(clients, load);
-}
-
-bool writeOutput(const std::string& path, const std::string& text) {
-  if (path.empty()) return true;
-  if (path == "-") {
-    std::cout << text << std::flush;
-    return true;
-  }
-  std::ofstream file(path);
-  file << text;
-  return static_cast<bool>(file);
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
+#include "bench_report.hpp"
 #include "tune_measurer.hpp"
 #include "tune_options.hpp"
 #include "tune_report.hpp"
@@ -39,16 +39,6 @@ std::vector<std::string> distinctPrecisions(std::vector<std::string> precisions,
   const bool has_default = std::find(precisions.begin(), precisions.end(), "") != precisions.end();
   if (has_default) std::erase(precisions, device_default);
   return precisions;
-}
-
-bool writeFile(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::cout << text << std::flush;
-    return true;
-  }
-  std::ofstream file(path);
-  file << text;
-  return static_cast<bool>(file);
 }
 
 TuneResult search(Measurer& measurer, const SearchSpace& space, const TuneContext& context,
@@ -109,11 +99,10 @@ int runTune(int argc, char** argv) {
   const TuneResult result = search(*measurer.value(), space, context, options.grid);
 
   if (options.json_path != "-") std::cout << tuneText(result, context) << std::flush;
-  bool written =
-      options.json_path.empty() || writeFile(options.json_path, tuneJson(result, context));
+  bool written = writeOutput(options.json_path, tuneJson(result, context));
   if (result.best && !options.write_config.empty()) {
     const Candidate& best = result.points[*result.best].candidate;
-    written = writeFile(options.write_config, configFileJson(best, context)) && written;
+    written = writeOutput(options.write_config, configFileJson(best, context)) && written;
   }
   if (!written) {
     std::cerr << "mserve-bench tune: cannot write the results\n";
