@@ -13,6 +13,12 @@ namespace {
 using util::Status;
 using util::StatusCode;
 
+uint64_t nanoseconds(Clock::time_point from, Clock::time_point to) {
+  return to > from ? static_cast<uint64_t>(
+                         std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count())
+                   : 0;
+}
+
 uint64_t microsecondsSince(Clock::time_point start) {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
@@ -38,11 +44,16 @@ struct RequestScheduler::Running {
   std::vector<QueuedRequest> items;
   uint64_t sequence = 0;
   std::vector<std::vector<std::byte>> buffers;  // one per model input (batches of two or more)
+  std::vector<std::optional<tensor::OutputTensor>> outputs;  // each model output, read once
+  // When the batch left the queue, inference started and finished (the statistics).
+  Clock::time_point dispatched, started, finished;
 };
 
 void RequestScheduler::execute(engine::InferRequest& slot, Batch batch) {
   auto running = std::make_shared<Running>();
   running->sequence = batch.sequence;
+  running->dispatched = Clock::now();
+  running->started = running->dispatched;
   for (QueuedRequest& item : batch.items) {
     if (metrics_) metrics_->observeWaitTime(microsecondsSince(item.queued));
     if (Status gone = clientGone(*item.request); !gone.isOk()) {
@@ -63,8 +74,9 @@ void RequestScheduler::execute(engine::InferRequest& slot, Batch batch) {
     return complete(slot, running, bound);
   }
   util::Executor& executor = *running->items.front().completion;
-  slot.start(executor, [this, &slot, running, started = Clock::now()](Status status) {
-    if (metrics_) metrics_->observeInferenceTime(microsecondsSince(started));
+  running->started = Clock::now();
+  slot.start(executor, [this, &slot, running](Status status) {
+    if (metrics_) metrics_->observeInferenceTime(microsecondsSince(running->started));
     complete(slot, running, status);
   });
 }
@@ -99,46 +111,82 @@ void RequestScheduler::complete(engine::InferRequest& slot, const std::shared_pt
 }
 
 void RequestScheduler::respond(engine::InferRequest& slot, Running& running, Status status) {
-  // Each model output is read once; requests get views of their rows.
-  std::vector<std::optional<tensor::OutputTensor>> outputs(outputs_.size());
-  const bool split = running.items.size() > 1;
+  running.finished = Clock::now();
+  running.outputs.resize(outputs_.size());
   int64_t first_row = 0;
   for (QueuedRequest& item : running.items) {
-    Status result = status;
-    tensor::InferenceResponse response;
-    response.model_name = model_name_;
-    response.model_version = version_;
-    response.id = item.request->id;
-    for (size_t index : item.output_indices) {
-      if (!result.isOk()) break;
-      if (!outputs[index]) {
-        auto output = slot.output(index);
-        if (!output.isOk()) {
-          result = output.status();
-          break;
-        }
-        output->name = outputs_[index].name;  // the name clients know it by
-        outputs[index] = std::move(output).value();
-      }
-      if (!split) {
-        response.outputs.push_back(*outputs[index]);
-        continue;
-      }
-      auto rows = sliceRows(*outputs[index], first_row, item.rows);
-      if (!rows.isOk()) {
-        result = rows.status();
-        break;
-      }
-      response.outputs.push_back(std::move(rows).value());
-    }
+    const Clock::time_point received = item.request->received;  // gone once answered
+    const Status result = answerRows(slot, running, item, first_row, status);
     first_row += item.rows;
-    item.done(result, result.isOk() ? &response : nullptr);
     if (metrics_) metrics_->addCurrentRequests(-1);
+    if (hooks_.statistics == nullptr) continue;
+    const Clock::time_point end = Clock::now();
+    if (!result.isOk()) {
+      hooks_.statistics->recordFailure(nanoseconds(received, end));
+      continue;
+    }
+    // A batch's compute times count once per request in it (Triton).
+    hooks_.statistics->recordSuccess(
+        nanoseconds(received, end), nanoseconds(item.queued, running.dispatched),
+        {nanoseconds(running.dispatched, running.started),
+         nanoseconds(running.started, running.finished), nanoseconds(running.finished, end)});
   }
+  if (status.isOk()) recordExecution(running, Clock::now());
   if (metrics_) metrics_->addActiveInferRequests(-1);
   // The requests hold the version: release first, drop them (maybe the version) last.
   std::vector<QueuedRequest> answered = std::move(running.items);
   pool_.release(slot);
+}
+
+// Answers `item` with its rows (from `first_row`) of the batch's outputs; returns its outcome.
+Status RequestScheduler::answerRows(engine::InferRequest& slot, Running& running,
+                                    QueuedRequest& item, int64_t first_row, Status status) {
+  const bool split = running.items.size() > 1;
+  auto rows_of = [&](size_t index) -> util::StatusOr<tensor::OutputTensor> {
+    std::optional<tensor::OutputTensor>& batched = running.outputs[index];
+    if (!batched) {
+      auto output = slot.output(index);
+      if (!output.isOk()) return output.status();
+      output->name = outputs_[index].name;  // the name clients know it by
+      batched = std::move(output).value();
+    }
+    if (!split) return *batched;
+    return sliceRows(*batched, first_row, item.rows);
+  };
+  tensor::InferenceResponse response;
+  response.model_name = model_name_;
+  response.model_version = version_;
+  response.id = item.request->id;
+  for (size_t index : item.output_indices) {
+    if (!status.isOk()) break;
+    auto output = rows_of(index);
+    if (!output.isOk()) {
+      status = output.status();
+      break;
+    }
+    response.outputs.push_back(std::move(output).value());
+  }
+  // Before the answer, so a client reading metadata after it sees its dims.
+  if (status.isOk() && hooks_.request_dims) {
+    hooks_.request_dims(*item.request, [&](size_t index) -> util::StatusOr<tensor::Shape> {
+      auto output = rows_of(index);
+      if (!output.isOk()) return output.status();
+      return std::move(output->shape);
+    });
+  }
+  item.done(status, status.isOk() ? &response : nullptr);
+  return status;
+}
+
+// Once per batch that ran: its rows are the inferences (Triton's inference_count).
+void RequestScheduler::recordExecution(const Running& running, Clock::time_point end) {
+  if (hooks_.statistics == nullptr) return;
+  int64_t rows = 0;
+  for (const QueuedRequest& item : running.items) rows += item.rows;
+  hooks_.statistics->recordExecution(
+      static_cast<uint64_t>(rows),
+      {nanoseconds(running.dispatched, running.started),
+       nanoseconds(running.started, running.finished), nanoseconds(running.finished, end)});
 }
 
 // preserve_ordering: batches are answered in the order they were dispatched; a batch that

@@ -63,9 +63,10 @@ void RequestScheduler::submit(QueuedRequest item) {
   item.queued = Clock::now();
   if (limits_.queue_timeout.count() > 0) {
     // A request's own timeout may only lower the model's (Triton's rule).
+    // Compared unsigned: a client's value beyond int64 must not wrap into a past deadline.
     const uint64_t asked = item.request->queue_timeout_us;
-    const auto timeout = asked > 0
-                             ? std::min(limits_.queue_timeout, std::chrono::microseconds(asked))
+    const auto timeout = asked > 0 && asked < static_cast<uint64_t>(limits_.queue_timeout.count())
+                             ? std::chrono::microseconds(asked)
                              : limits_.queue_timeout;
     item.expires = item.queued + timeout;
   }
@@ -142,21 +143,29 @@ void RequestScheduler::onTimer() {
   std::vector<QueuedRequest> expired;
   engine::InferRequest* slot = nullptr;
   Batch batch;
-  bool acquire = false;
+  // The next batch's acquire goes to an executor too: an idle infer request would run that
+  // batch, and answer it, on this thread. The version stays alive until it ran.
+  std::shared_ptr<const void> acquire_for;
+  util::Executor* acquire_on = nullptr;
   {
     std::lock_guard lock(mutex_);
     expired = takeExpiredLocked(now);
     if (held_ != nullptr && (queue_.empty() || readyLocked(now))) {
       slot = std::exchange(held_, nullptr);
       if (!queue_.empty()) batch = takeBatchLocked();
-      acquire = !queue_.empty() && !acquiring_;
-      if (acquire) acquiring_ = true;
+      if (!queue_.empty() && !acquiring_) {
+        acquiring_ = true;
+        acquire_for = queue_.front().keep_alive;
+        acquire_on = queue_.front().completion;
+      }
     }
     armTimerLocked();
   }
   answerExpired(std::move(expired), true);
   if (slot != nullptr && batch.items.empty()) pool_.release(*slot);  // nothing left to run
-  if (acquire) acquireSlot();
+  if (acquire_on != nullptr) {
+    acquire_on->post([this, version = std::move(acquire_for)] { acquireSlot(); });
+  }
   if (slot != nullptr && !batch.items.empty()) {
     util::Executor* executor = batch.items.front().completion;
     auto work = std::make_shared<Batch>(std::move(batch));
@@ -251,8 +260,14 @@ void RequestScheduler::reject(QueuedRequest& item, util::Status status) {
 }
 
 void RequestScheduler::answer(QueuedRequest& item, const util::Status& status) {
+  const Clock::time_point received = item.request->received;  // gone once answered
   item.done(status, nullptr);
   if (metrics_) metrics_->addCurrentRequests(-1);
+  if (hooks_.statistics != nullptr) {
+    const auto waited = Clock::now() - received;
+    hooks_.statistics->recordFailure(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()));
+  }
 }
 
 void RequestScheduler::answerExpired(std::vector<QueuedRequest> expired, bool post) {

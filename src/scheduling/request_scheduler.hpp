@@ -19,6 +19,7 @@
 
 #include "config/scheduling_config.hpp"
 #include "engine/infer_request_pool.hpp"
+#include "metrics/infer_statistics.hpp"
 #include "metrics/model_metrics.hpp"
 #include "scheduling/queue_timer.hpp"
 #include "tensor/inference_request.hpp"
@@ -33,6 +34,19 @@ using Clock = std::chrono::steady_clock;
 // views are valid only during the call.
 using ResponseCallback =
     std::function<void(const util::Status& status, const tensor::InferenceResponse* response)>;
+
+// The dims output `index` had for one request (its rows of a batch), read on demand.
+using OutputDims = std::function<util::StatusOr<tensor::Shape>(size_t index)>;
+
+// What the version learns from each request the scheduler answers, as on its direct path.
+struct ExecutionHooks {
+  // Triton's statistics: executions once per batch, successes and failures per request.
+  metrics::InferStatistics* statistics = nullptr;
+  // Called for each successful request before it is answered (auto-shape metadata); empty
+  // for versions that report their model's dims.
+  std::function<void(const tensor::InferenceRequest& request, const OutputDims& outputs)>
+      request_dims;
+};
 
 // The effective settings of one version: its own, else the server's defaults.
 struct SchedulerLimits {
@@ -75,6 +89,7 @@ class RequestScheduler {
 
   // Set once, before the version serves.
   void attachMetrics(metrics::ModelMetrics* metrics) { metrics_ = metrics; }
+  void attachHooks(ExecutionHooks hooks) { hooks_ = std::move(hooks); }
   const SchedulerLimits& limits() const { return limits_; }
 
   // Queues `item`, or answers it at once when the queue is full or its batch is too large.
@@ -107,6 +122,9 @@ class RequestScheduler {
   void complete(engine::InferRequest& slot, const std::shared_ptr<Running>& running,
                 const util::Status& status);
   void respond(engine::InferRequest& slot, Running& running, util::Status status);
+  util::Status answerRows(engine::InferRequest& slot, Running& running, QueuedRequest& item,
+                          int64_t first_row, util::Status status);
+  void recordExecution(const Running& running, Clock::time_point end);
   void inOrder(uint64_t sequence, std::shared_ptr<const void> version, std::function<void()> work);
 
   const SchedulerLimits limits_;
@@ -115,6 +133,7 @@ class RequestScheduler {
   const int64_t version_;
   const std::vector<engine::TensorInfo>& outputs_;
   metrics::ModelMetrics* metrics_ = nullptr;
+  ExecutionHooks hooks_;
 
   mutable std::mutex mutex_;
   std::deque<QueuedRequest> queue_;       // guarded by mutex_

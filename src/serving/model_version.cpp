@@ -80,6 +80,15 @@ MetadataPorts ModelVersion::metadataPorts() const {
 void ModelVersion::useScheduler(scheduling::SchedulerLimits limits) {
   scheduler_ = std::make_unique<scheduling::RequestScheduler>(std::move(limits), *pool_, name_,
                                                               version_, outputs_);
+  scheduling::ExecutionHooks hooks;
+  hooks.statistics = &statistics_;
+  if (reported_ != nullptr) {
+    hooks.request_dims = [this](const tensor::InferenceRequest& request,
+                                const scheduling::OutputDims& outputs) {
+      noteRequestDims(request, outputs);
+    };
+  }
+  scheduler_->attachHooks(std::move(hooks));
 }
 
 void ModelVersion::attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics) {
@@ -146,8 +155,9 @@ void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor
 
 void ModelVersion::fail(const tensor::InferenceRequest& request, const util::Status& status,
                         const ResponseCallback& done) {
+  const Clock::time_point received = request.received;  // `request` may be gone once answered
   done(status, nullptr);
-  statistics_.recordFailure(nanoseconds(request.received, Clock::now()));
+  statistics_.recordFailure(nanoseconds(received, Clock::now()));
 }
 
 void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceRequest& request,
@@ -170,10 +180,17 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
       response.outputs.push_back(std::move(output.value()));
     }
   }
-  if (status.isOk() && reported_ != nullptr) noteRequestDims(slot, request);
+  if (status.isOk() && reported_ != nullptr) {
+    noteRequestDims(request, [&slot](size_t index) -> util::StatusOr<tensor::Shape> {
+      auto output = slot.output(index);
+      if (!output.isOk()) return output.status();
+      return std::move(output->shape);
+    });
+  }
+  const Clock::time_point received = request.received;  // `request` may be gone once answered
   // Respond before releasing: the output views point into the infer request's tensors.
   done(status, status.isOk() ? &response : nullptr);
-  recordStatistics(request, status.isOk(), timeline, finished);
+  recordStatistics(received, status.isOk(), timeline, finished);
   if (metrics_) {
     metrics_->addActiveInferRequests(-1);
     metrics_->addCurrentRequests(-1);
@@ -182,8 +199,8 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
 }
 
 // Before the response goes out, so a client that reads metadata after its answer sees its dims.
-void ModelVersion::noteRequestDims(engine::InferRequest& slot,
-                                   const tensor::InferenceRequest& request) {
+void ModelVersion::noteRequestDims(const tensor::InferenceRequest& request,
+                                   const scheduling::OutputDims& output_dims) {
   std::vector<tensor::Shape> inputs;
   inputs.reserve(inputs_.size());
   for (const engine::TensorInfo& info : inputs_) {
@@ -198,25 +215,25 @@ void ModelVersion::noteRequestDims(engine::InferRequest& slot,
   std::vector<tensor::Shape> outputs;
   outputs.reserve(outputs_.size());
   for (size_t i = 0; i < outputs_.size(); ++i) {
-    auto output = slot.output(i);
-    if (!output.isOk()) return;  // the response reports the failure; metadata stays as it was
-    outputs.push_back(std::move(output->shape));
+    auto dims = output_dims(i);
+    if (!dims.isOk()) return;  // the response reports the failure; metadata stays as it was
+    outputs.push_back(std::move(dims).value());
   }
   reported_->update(inputs, outputs);
 }
 
-void ModelVersion::recordStatistics(const tensor::InferenceRequest& request, bool success,
+void ModelVersion::recordStatistics(Clock::time_point received, bool success,
                                     const Timeline& timeline, Clock::time_point finished) {
   // After the response was encoded and handed to the transport: compute_output covers output
   // extraction and encoding, the request time everything from arrival on (Triton's request end
   // is also after its responses were sent).
   const Clock::time_point end = Clock::now();
-  const uint64_t request_ns = nanoseconds(request.received, end);
+  const uint64_t request_ns = nanoseconds(received, end);
   if (!success) return statistics_.recordFailure(request_ns);
   const metrics::ComputeTimes compute{nanoseconds(timeline.acquired, timeline.started),
                                       nanoseconds(timeline.started, finished),
                                       nanoseconds(finished, end)};
-  // One request per execution until a batcher exists (it records executions itself).
+  // One request per execution (the scheduler records batched executions itself).
   statistics_.recordExecution(1, compute);
   statistics_.recordSuccess(request_ns, nanoseconds(timeline.queued, timeline.acquired), compute);
 }

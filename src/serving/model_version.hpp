@@ -85,10 +85,13 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   void complete(engine::InferRequest& slot, const tensor::InferenceRequest& request,
                 const std::vector<size_t>& output_indices, util::Status status,
                 const ResponseCallback& done, const Timeline& timeline);
-  void noteRequestDims(engine::InferRequest& slot, const tensor::InferenceRequest& request);
+  // Auto-shape metadata: `request`'s input dims and `output_dims` (every output) are reported
+  // from now on if they differ from what is reported.
+  void noteRequestDims(const tensor::InferenceRequest& request,
+                       const scheduling::OutputDims& output_dims);
   void fail(const tensor::InferenceRequest& request, const util::Status& status,
             const ResponseCallback& done);
-  void recordStatistics(const tensor::InferenceRequest& request, bool success,
+  void recordStatistics(std::chrono::steady_clock::time_point received, bool success,
                         const Timeline& timeline, std::chrono::steady_clock::time_point finished);
 
   const std::string name_;

@@ -2,6 +2,7 @@
 request shape) but its metadata says what OVMS's says, on every API: the model's own dims until
 a request of other dims, then the dims of the latest such request (inputs and outputs)."""
 import numpy as np
+import pytest
 import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 from ovmsclient import make_grpc_client, make_http_client
@@ -64,10 +65,17 @@ def test_batch_size_auto_reports_the_latest_batch(models_dir, log_dir):
         assert server.log.count("Loading model: resnet") == 1
 
 
-def test_shape_auto_in_config_json_reports_the_latest_request(tmp_path, models_dir, log_dir):
+# A queue bound puts the scheduler between the version and its infer requests: metadata must
+# follow the requests it runs just the same.
+@pytest.mark.parametrize("scheduling", [None, {"max_queue_size": 8}], ids=["direct", "queued"])
+def test_shape_auto_in_config_json_reports_the_latest_request(tmp_path, models_dir, log_dir,
+                                                              scheduling):
     repo = ModelRepo(tmp_path / "repo", models_dir)
     repo.add_version("add_two", 1, source="add_two")
-    repo.write_config([{"name": "add_two", "base_path": "add_two", "shape": "auto"}])
+    entry = {"name": "add_two", "base_path": "add_two", "shape": "auto"}
+    if scheduling:
+        entry["scheduling"] = scheduling
+    repo.write_config([entry])
     with running_server(["--config_path", repo.root], log_dir) as server:
         pair = {"input1": [1, 3], "input2": [1, 3]}
         assert_metadata(server, "add_two", pair, {"sum": [1, 3], "diff": [1, 3]})

@@ -12,7 +12,7 @@ import requests
 import tritonclient.grpc as grpcclient
 import tritonclient.http as httpclient
 
-from config_repo import ModelRepo
+from config_repo import ModelRepo, wait_until
 from conftest import F32, model_args, ov_reference, running_server
 from test_images import decoded_for, encode, kfs_infer, pattern
 
@@ -91,6 +91,61 @@ def test_concurrent_requests_share_batches_and_get_their_own_rows(batching_serve
     count, total = np.subtract(batch_histogram(scrape(batching_server), "dummy"), before)
     assert total == sum(b.shape[0] > 0 for _, b in jobs)  # every request ran exactly once
     assert count < total, "no batch held more than one request"
+
+
+def model_stats(server):
+    answer = requests.get(f"http://{server.rest_url}/v2/models/dummy/stats", timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["model_stats"][0]
+
+
+def test_statistics_count_rows_as_inferences_and_batches_as_executions(batching_server):
+    """Triton's statistics: inference_count counts rows, execution_count batches; each request
+    is one success with queue and compute times, and per-batch-size figures add up."""
+    before = model_stats(batching_server)
+    jobs = [np.full((1 + index % 2, 10), index, np.float32) for index in range(12)]
+    start = threading.Barrier(len(jobs))
+
+    def run(b):
+        start.wait(timeout=60)
+        return send("grpc", batching_server.grpc_url, "dummy", b)
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        list(pool.map(run, jobs))
+    rows = sum(b.shape[0] for b in jobs)
+    success_before = before["inference_stats"]["success"]["count"]
+
+    def settled():
+        now = model_stats(batching_server)
+        done = now["inference_stats"]["success"]["count"] - success_before == len(jobs)
+        return now if done else None
+
+    after = wait_until(settled, timeout=10, what="statistics of every request")
+    inferences = after["inference_count"] - before["inference_count"]
+    executions = after["execution_count"] - before["execution_count"]
+    assert inferences == rows
+    assert 1 <= executions < len(jobs), "no execution served more than one request"
+    for part in ("queue", "compute_input", "compute_infer", "compute_output"):
+        counted = (after["inference_stats"][part]["count"]
+                   - before["inference_stats"][part]["count"])
+        assert counted == len(jobs), part
+    assert after["inference_stats"]["queue"]["ns"] > before["inference_stats"]["queue"]["ns"]
+
+    def by_size(stats):
+        return {b["batch_size"]: b["compute_infer"]["count"] for b in stats["batch_stats"]}
+
+    sizes = {size: count - by_size(before).get(size, 0) for size, count in by_size(after).items()}
+    assert sum(sizes.values()) == executions
+    assert sum(size * count for size, count in sizes.items()) == rows
+    assert max(size for size, count in sizes.items() if count) > 1
+
+
+def test_statistics_count_a_refused_request_as_a_failure(batching_server):
+    before = model_stats(batching_server)["inference_stats"]["fail"]["count"]
+    with pytest.raises(Exception):
+        send("grpc", batching_server.grpc_url, "dummy", np.zeros((MAX_BATCH + 1, 10), np.float32))
+    wait_until(lambda: model_stats(batching_server)["inference_stats"]["fail"]["count"]
+               == before + 1, timeout=10, what="the failure counted")
 
 
 def test_model_config_reports_the_batching(batching_server):

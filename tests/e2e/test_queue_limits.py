@@ -12,7 +12,7 @@ import requests
 
 from tritonclient.grpc import service_pb2_grpc
 
-from conftest import F32, model_args, raw_request, running_server
+from conftest import F32, model_args, raw_request, response_arrays, running_server
 
 OWN_CONNECTION = [("grpc.use_local_subchannel_pool", 1)]
 CLIENTS = 6
@@ -100,3 +100,23 @@ def test_queue_timeout_answers_503_over_rest(models_dir, log_dir):
         text = scrape(server)
         assert sample(text, 'ovms_requests_rejected{name="resnet",version="1",'
                             'reason="timeout"}') == len(timed_out)
+
+
+def test_a_request_timeout_beyond_int64_keeps_the_models_timeout(models_dir, log_dir):
+    """A client's `timeout` may only lower the model's; a huge one (uint64 past int64) must not
+    wrap into a deadline already passed."""
+    args = model_args("dummy", models_dir, F32, ["--queue_timeout_us", "10000000"])
+    with running_server(args, log_dir) as server:
+        values = np.arange(10, dtype=np.float32).reshape(1, 10)
+        request = raw_request("dummy", {"b": values})
+        request.parameters["timeout"].uint64_param = 2**64 - 1
+        with grpc.insecure_channel(server.grpc_url) as channel:
+            stub = service_pb2_grpc.GRPCInferenceServiceStub(channel)
+            answer = stub.ModelInfer(request, timeout=60)
+        assert response_arrays(answer)["a"].tolist() == (values + 1).tolist()
+        body = {"inputs": [{"name": "b", "shape": [1, 10], "datatype": "FP32",
+                            "data": values.ravel().tolist()}],
+                "parameters": {"timeout": 2**64 - 1}}
+        answer = requests.post(f"http://{server.rest_url}/v2/models/dummy/infer", json=body,
+                               timeout=60)
+        assert answer.status_code == 200, answer.text
