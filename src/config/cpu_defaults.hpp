@@ -15,7 +15,9 @@ namespace mserve::config {
 // the affinity mask and cpuset itself, never the quota). Then:
 // - INFERENCE_NUM_THREADS = the budget: never more threads than the quota pays for;
 // - ENABLE_CPU_PINNING = NO: pinned threads under a quota get throttled together;
-// - NUM_STREAMS = the budget for the THROUGHPUT hint: OpenVINO would size it from host CPUs.
+// - NUM_STREAMS for the THROUGHPUT hint = the budget, or the model's INFERENCE_NUM_THREADS when
+//   lower (set by the user or by the fair split, config/cpu_share.hpp): OpenVINO would size it
+//   from host CPUs, and streams x threads must stay within what the model was given.
 PluginConfig cpuBudgetDefaults(const PluginConfig& user, const std::string& device,
                                const util::CpuBudget& budget);
 

@@ -28,12 +28,14 @@ bool explicitCpu(const ModelConfig& model) {
          hasProperty(model.plugin_config, "INFERENCE_NUM_THREADS");
 }
 
-// streams × threads of an explicit model; an unknown factor counts as the whole budget's share.
+// The threads of an explicit model. OpenVINO's INFERENCE_NUM_THREADS is the compiled model's
+// total, which its streams divide (at least one thread each); without it, OpenVINO spreads its
+// streams over every core it sees.
 uint64_t explicitCost(const ModelConfig& model, uint32_t budget) {
   const uint32_t streams = numberProperty(model.plugin_config, "NUM_STREAMS").value_or(1);
   const auto threads = numberProperty(model.plugin_config, "INFERENCE_NUM_THREADS");
-  if (threads && *threads > 0) return uint64_t{std::max(streams, 1u)} * *threads;
-  return budget;  // OpenVINO spreads its streams over every core it sees
+  if (threads && *threads > 0) return std::max(streams, *threads);
+  return budget;
 }
 
 }  // namespace
@@ -55,7 +57,7 @@ CpuShareReport shareCpuBudget(std::vector<ModelConfig>& models, uint32_t budget)
   }
   if (explicit_total > budget) {
     report.warnings.push_back("Models with explicit NUM_STREAMS/INFERENCE_NUM_THREADS use " +
-                              std::to_string(explicit_total) + " streams x threads, more than " +
+                              std::to_string(explicit_total) + " threads, more than " +
                               "the CPU budget of " + std::to_string(budget));
   }
   if (cpu_models < 2 || sharing.empty()) return report;

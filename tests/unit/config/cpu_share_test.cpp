@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "config/cpu_defaults.hpp"
+
 namespace mserve::config {
 namespace {
 
@@ -16,11 +18,15 @@ ModelConfig model(const std::string& name, PluginConfig plugin = {}, uint32_t we
   return config;
 }
 
-std::string threadsOf(const ModelConfig& config) {
-  for (const auto& [key, value] : config.plugin_config) {
-    if (key == "INFERENCE_NUM_THREADS") return value;
+std::string propertyOf(const PluginConfig& properties, const std::string& name) {
+  for (const auto& [key, value] : properties) {
+    if (key == name) return value;
   }
   return "";
+}
+
+std::string threadsOf(const ModelConfig& config) {
+  return propertyOf(config.plugin_config, "INFERENCE_NUM_THREADS");
 }
 
 TEST(CpuShareTest, SplitsByWeight) {
@@ -45,9 +51,9 @@ TEST(CpuShareTest, ExplicitSettingsAreKeptAndCounted) {
       model("fixed", {{"NUM_STREAMS", "2"}, {"INFERENCE_NUM_THREADS", "2"}}), model("a"),
       model("b")};
   shareCpuBudget(models, 8);
-  EXPECT_EQ(threadsOf(models[0]), "2");  // unchanged
-  EXPECT_EQ(threadsOf(models[1]), "2");  // (8 - 4) / 2
-  EXPECT_EQ(threadsOf(models[2]), "2");
+  EXPECT_EQ(threadsOf(models[0]), "2");  // unchanged: its two streams share two threads
+  EXPECT_EQ(threadsOf(models[1]), "3");  // (8 - 2) / 2
+  EXPECT_EQ(threadsOf(models[2]), "3");
 }
 
 TEST(CpuShareTest, ExplicitOversubscriptionIsWarned) {
@@ -56,7 +62,8 @@ TEST(CpuShareTest, ExplicitOversubscriptionIsWarned) {
       model("y", {{"INFERENCE_NUM_THREADS", "4"}})};
   const CpuShareReport report = shareCpuBudget(models, 4);
   ASSERT_EQ(report.warnings.size(), 1u);
-  EXPECT_NE(report.warnings[0].find("12 streams x threads"), std::string::npos);
+  // x: four streams need four threads at least; y: four.
+  EXPECT_NE(report.warnings[0].find("use 8 threads"), std::string::npos) << report.warnings[0];
 }
 
 TEST(CpuShareTest, MoreModelsThanCoresGetOneThreadEach) {
@@ -72,6 +79,31 @@ TEST(CpuShareTest, OtherDevicesAreLeftAlone) {
   shareCpuBudget(models, 8);
   EXPECT_EQ(threadsOf(models[0]), "");
   EXPECT_EQ(threadsOf(models[1]), "");
+}
+
+// Under a CFS quota the THROUGHPUT hint gets NUM_STREAMS from cpuBudgetDefaults: with the
+// split's threads, each model's streams x threads per stream stays within its share, so the
+// sum stays within the budget.
+TEST(CpuShareTest, ThroughputStreamsUnderAQuotaStayWithinTheSplit) {
+  util::CpuBudget budget;
+  budget.affinity_cpus = 16;
+  budget.quota_cpus = 4.0;
+  budget.cpus = 4;
+  const PluginConfig throughput = {{"PERFORMANCE_HINT", "THROUGHPUT"}};
+  std::vector<ModelConfig> models = {model("a", throughput), model("b", throughput),
+                                     model("c", throughput, 2)};
+  shareCpuBudget(models, budget.cpus);
+  uint64_t used = 0;
+  for (const ModelConfig& config : models) {
+    const PluginConfig added = cpuBudgetDefaults(config.plugin_config, "CPU", budget);
+    const uint64_t threads = std::stoul(threadsOf(config));
+    const uint64_t streams = std::stoul(propertyOf(added, "NUM_STREAMS"));
+    EXPECT_LE(streams, threads) << config.name;  // at least one thread per stream
+    used += threads;                             // streams share the model's threads
+  }
+  EXPECT_LE(used, budget.cpus);
+  EXPECT_EQ(propertyOf(cpuBudgetDefaults(models[2].plugin_config, "CPU", budget), "NUM_STREAMS"),
+            "2");
 }
 
 }  // namespace
