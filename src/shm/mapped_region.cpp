@@ -8,6 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <utility>
+
+#include "shm/fault_guard.hpp"
 
 namespace mserve::shm {
 namespace {
@@ -16,12 +19,13 @@ util::Status invalid(const std::string& key, const std::string& why) {
   return util::Status(util::StatusCode::kShmInvalidRegion, "key '" + key + "': " + why);
 }
 
-// Closes the descriptor on every path out of map().
+// Closes the descriptor on every path out of map() but success.
 struct FileDescriptor {
   int fd = -1;
   ~FileDescriptor() {
     if (fd >= 0) ::close(fd);
   }
+  int release() { return std::exchange(fd, -1); }
 };
 
 }  // namespace
@@ -55,10 +59,37 @@ util::StatusOr<std::shared_ptr<MappedRegion>> MappedRegion::map(const std::strin
   void* mapping = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, file.fd,
                          static_cast<off_t>(aligned));
   if (mapping == MAP_FAILED) return invalid(key, std::string("mmap: ") + std::strerror(errno));
+  const int watch = watchMapping(mapping, length);
+  if (watch < 0) {
+    ::munmap(mapping, length);
+    return invalid(key, "too many shared memory mappings are in use");
+  }
   auto* data = static_cast<std::byte*>(mapping) + (offset - aligned);
-  return std::shared_ptr<MappedRegion>(new MappedRegion(mapping, length, data, byte_size));
+  return std::shared_ptr<MappedRegion>(new MappedRegion(file.release(), watch, offset + byte_size,
+                                                        mapping, length, data, byte_size));
 }
 
-MappedRegion::~MappedRegion() { ::munmap(mapping_, mapping_length_); }
+MappedRegion::~MappedRegion() {
+  unwatchMapping(watch_);  // before the range can be reused by another mapping
+  ::munmap(mapping_, mapping_length_);
+  ::close(fd_);
+}
+
+util::Status MappedRegion::intact(const std::string& key) const {
+  if (mappingFaulted(watch_)) {
+    return invalid(key,
+                   "the object was shrunk while the server used it; its contents are "
+                   "lost: unregister the region and register it again");
+  }
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0) return invalid(key, std::string("fstat: ") + std::strerror(errno));
+  const auto object_size = static_cast<uint64_t>(info.st_size);
+  if (object_size < end_) {
+    return invalid(key, "the object was shrunk to " + std::to_string(object_size) +
+                            " bytes after registration, below the registered offset + byte_size " +
+                            std::to_string(end_) + ": unregister the region and register it again");
+  }
+  return util::Status::ok();
+}
 
 }  // namespace mserve::shm

@@ -97,6 +97,7 @@ util::StatusOr<RegionSlice> RegionRegistry::slice(std::string_view name, uint64_
                                                   std::string_view tensor) const {
   if (!enabled_) return disabled();
   std::shared_ptr<MappedRegion> region;
+  std::string key;
   {
     std::lock_guard lock(mutex_);
     auto found = regions_.find(name);
@@ -105,7 +106,10 @@ util::StatusOr<RegionSlice> RegionRegistry::slice(std::string_view name, uint64_
                     "'" + std::string(name) + "' for tensor '" + std::string(tensor) + "'");
     }
     region = found->second.region;
+    key = found->second.info.key;
   }
+  // A client may have shrunk the object since: reading or writing the lost pages would fault.
+  MSERVE_RETURN_IF_ERROR(region->intact(key));
   const std::span<std::byte> bytes = region->bytes();
   // Written so that no sum can overflow: offset first, then what is left after it.
   if (offset > bytes.size() || byte_size > bytes.size() - offset) {
@@ -115,7 +119,11 @@ util::StatusOr<RegionSlice> RegionRegistry::slice(std::string_view name, uint64_
                       std::to_string(bytes.size()) + " bytes, for tensor '" + std::string(tensor) +
                       "'");
   }
-  return RegionSlice{region, bytes.subspan(offset, byte_size)};
+  return RegionSlice{std::move(region), bytes.subspan(offset, byte_size), std::move(key)};
+}
+
+util::Status sliceIntact(const RegionSlice& slice) {
+  return slice.owner == nullptr ? Status::ok() : slice.owner->intact(slice.key);
 }
 
 }  // namespace mserve::shm

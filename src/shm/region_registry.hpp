@@ -37,9 +37,14 @@ struct RegionInfo {
 
 // `byte_size` bytes of a registered region lent to one request; `owner` keeps them mapped.
 struct RegionSlice {
-  std::shared_ptr<const void> owner;
+  std::shared_ptr<const MappedRegion> owner;
   std::span<std::byte> bytes;
+  std::string key;  // the object's, for errors
 };
+
+// OK unless the object was shrunk below the registered range or an access to it faulted (see
+// MappedRegion::intact): check after writing into a slice, since a shrink can race the write.
+util::Status sliceIntact(const RegionSlice& slice);
 
 class RegionRegistry {
  public:
@@ -59,6 +64,7 @@ class RegionRegistry {
   // The named region ("" = all, by name); an unknown name is NOT_FOUND.
   util::StatusOr<std::vector<RegionInfo>> list(std::string_view name) const;
   // `byte_size` bytes at `offset` inside region `name`, for tensor `tensor` (named in errors).
+  // Refused when the region's object was shrunk since registration (sliceIntact).
   util::StatusOr<RegionSlice> slice(std::string_view name, uint64_t offset, uint64_t byte_size,
                                     std::string_view tensor) const;
 

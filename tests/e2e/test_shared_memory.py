@@ -220,6 +220,31 @@ def test_tensors_cannot_reach_outside_the_region(shm_server, protocol):
         assert list(untouched) == [7, 7, 7, 7]
 
 
+def test_an_object_shrunk_after_registration_is_an_error_not_a_crash(shm_server, protocol):
+    """A client that ftruncates its object after registering it would make the server's next
+    read or write of the lost pages die with SIGBUS: the server refuses the region instead."""
+    client, module = make_client(shm_server, protocol), module_for(protocol)
+    a = np.array([[1, 2, 3]], np.float32)
+    inline = module.InferInput("input2", [1, 3], "FP32")
+    inline.set_data_from_numpy(a)
+    with Region(client, 3 * 4096) as region:
+        shm.set_shared_memory_region(region.handle, [a], offset=8192)
+        tensor = shm_input(module, "input1", a, region, 8192)
+        result = client.infer("add_two", [tensor, inline])
+        np.testing.assert_array_equal(result.as_numpy("sum"), a + a)
+        with open(Path("/dev/shm") / region.key.lstrip("/"), "r+b") as object_file:
+            object_file.truncate(4096)
+        message = infer_error(client, module, [tensor, inline])
+        assert "shrunk to 4096 bytes" in message, message
+        first = module.InferInput("input1", [1, 3], "FP32").set_data_from_numpy(a)
+        message = infer_error(client, module, [first, inline],
+                              outputs=[shm_output(module, "sum", region, 12, 8192)])
+        assert "shrunk to 4096 bytes" in message, message
+        assert client.is_server_live()
+        result = client.infer("add_two", [first, inline])
+        np.testing.assert_array_equal(result.as_numpy("diff"), a - a)
+
+
 def test_rest_input_with_two_data_sources_is_refused(shm_server):
     body = {"inputs": [{"name": "input1", "shape": [1, 3], "datatype": "FP32",
                         "data": [1, 2, 3],

@@ -149,7 +149,7 @@ Status writeShmOutput(const tensor::OutputTensor& output, const shm::RegionSlice
                       " bytes to hold the results");
   }
   std::memcpy(slot.bytes.data(), bytes.data(), bytes.size());
-  return Status::ok();
+  return shm::sliceIntact(slot);  // shrunk meanwhile: the bytes went nowhere
 }
 
 }  // namespace mserve::api::kfs

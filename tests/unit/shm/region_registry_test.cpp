@@ -32,6 +32,13 @@ class ShmObject {
   }
   ~ShmObject() { ::shm_unlink(key_.c_str()); }
   const std::string& key() const { return key_; }
+  // What a misbehaving client does after registering the object.
+  void shrink(size_t size) const {
+    const int fd = ::shm_open(key_.c_str(), O_RDWR, 0);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(::ftruncate(fd, static_cast<off_t>(size)), 0);
+    ::close(fd);
+  }
 
  private:
   static inline int counter_ = 0;
@@ -134,6 +141,42 @@ TEST(RegionRegistry, CountIsBounded) {
   ASSERT_TRUE(registry.remove("").isOk());
   EXPECT_TRUE(registry.list("")->empty());
   EXPECT_TRUE(registry.add("one_more", object.key(), 0, 16).isOk());
+}
+
+TEST(RegionRegistry, AnObjectShrunkAfterRegistrationIsRefusedOnUse) {
+  RegionRegistry registry(true);
+  ShmObject object(3 * 4096);
+  ASSERT_TRUE(registry.add("r", object.key(), 0, 3 * 4096).isOk());
+  object.shrink(4096);
+  const auto slice = registry.slice("r", 0, 16, "x");
+  ASSERT_FALSE(slice.isOk());
+  EXPECT_EQ(slice.status().code(), StatusCode::kShmInvalidRegion);
+  EXPECT_NE(slice.status().message().find("shrunk to 4096 bytes"), std::string::npos)
+      << slice.status().message();
+}
+
+// The shrink races with a use (the slice was lent before it): the access to the lost pages
+// raises SIGBUS, which the guard survives; the region is refused from then on.
+TEST(RegionRegistry, AnAccessToPagesLostToAShrinkDoesNotKillTheProcess) {
+  RegionRegistry registry(true);
+  ShmObject object(3 * 4096);
+  ASSERT_TRUE(registry.add("r", object.key(), 0, 3 * 4096).isOk());
+  auto slice = registry.slice("r", 0, 3 * 4096, "x");
+  ASSERT_TRUE(slice.isOk());
+  EXPECT_TRUE(sliceIntact(*slice).isOk());
+  object.shrink(0);
+  volatile unsigned char* bytes = reinterpret_cast<unsigned char*>(slice->bytes.data());
+  const unsigned char lost = bytes[5000];  // faults, then reads the zero pages put there
+  EXPECT_EQ(lost, 0);
+  bytes[6000] = 7;  // and they are writable
+  const unsigned char written = bytes[6000];
+  EXPECT_EQ(written, 7);
+  const util::Status intact = sliceIntact(*slice);
+  EXPECT_EQ(intact.code(), StatusCode::kShmInvalidRegion);
+  EXPECT_NE(intact.message().find("shrunk while the server used it"), std::string::npos)
+      << intact.message();
+  EXPECT_FALSE(registry.slice("r", 0, 16, "x").isOk());
+  EXPECT_TRUE(registry.remove("r").isOk());  // unmapped once the slice goes
 }
 
 }  // namespace
