@@ -117,6 +117,8 @@ def test_errors_give_exit_3(dummy_server):
     run = json.loads(result.stdout)["runs"][0]
     assert run["requests"] == 0 and run["errors"] > 0
     assert "INVALID_ARGUMENT" in run["first_error"] or "gRPC 3" in run["first_error"]
+    # Failures have their own latencies (how fast a rejection came back).
+    assert run["error_latency_ms"]["p99"] > 0 and run["latency_ms"]["p99"] == 0
 
 
 def test_usage_errors_exit_64():

@@ -22,8 +22,8 @@ void writeNumber(Writer& writer, const char* key, double value) {
   writer.Double(value);
 }
 
-void writeLatency(Writer& writer, const LatencySummary& latency) {
-  writer.Key("latency_ms");
+void writeLatency(Writer& writer, const char* key, const LatencySummary& latency) {
+  writer.Key(key);
   writer.StartObject();
   writeNumber(writer, "mean", latency.mean_ms);
   writeNumber(writer, "p50", latency.p50_ms);
@@ -46,7 +46,8 @@ void writeRun(Writer& writer, const RunResult& run) {
   writeString(writer, "first_error", run.first_error);
   writeNumber(writer, "duration_s", run.elapsed_s);
   writeNumber(writer, "throughput_rps", run.throughput_rps);
-  writeLatency(writer, run.latency);
+  writeLatency(writer, "latency_ms", run.latency);
+  writeLatency(writer, "error_latency_ms", run.error_latency);
   writer.Key("server_cpu_s_per_request");
   if (run.server_cpu_s_per_request) {
     writer.Double(*run.server_cpu_s_per_request);

@@ -43,6 +43,7 @@ struct Slot {
   // Written only by this slot's completions, one at a time; read once the run is idle.
   std::vector<int64_t> latencies;
   uint64_t errors = 0;
+  std::vector<int64_t> error_latencies;  // how fast failures (e.g. load shedding) were answered
   std::string first_error;
 };
 
@@ -91,6 +92,7 @@ void LoadRun::record(Slot& slot, int64_t scheduled_ns, int64_t end_ns, CallResul
     slot.latencies.push_back(end_ns - scheduled_ns);
   } else {
     ++slot.errors;
+    slot.error_latencies.push_back(end_ns - scheduled_ns);
     if (slot.first_error.empty()) slot.first_error = std::move(result.error);
   }
   const uint64_t measured = measured_.fetch_add(1) + 1;
@@ -214,8 +216,11 @@ RunResult LoadRun::collect(double server_cpu, double client_cpu) {
   result.concurrency = slots_.size();
   result.rate = options_.rate;
   std::vector<int64_t> latencies;
+  std::vector<int64_t> error_latencies;
   for (Slot& slot : slots_) {
     latencies.insert(latencies.end(), slot.latencies.begin(), slot.latencies.end());
+    error_latencies.insert(error_latencies.end(), slot.error_latencies.begin(),
+                           slot.error_latencies.end());
     result.errors += slot.errors;
     if (result.first_error.empty()) result.first_error = slot.first_error;
   }
@@ -223,6 +228,7 @@ RunResult LoadRun::collect(double server_cpu, double client_cpu) {
   result.elapsed_s = (window_end_.load() - window_begin_.load()) / 1e9;
   result.throughput_rps = result.elapsed_s > 0 ? result.requests / result.elapsed_s : 0;
   result.latency = summarise(latencies);
+  result.error_latency = summarise(error_latencies);
   const uint64_t all = result.requests + result.errors;
   if (all > 0 && server_cpu >= 0) result.server_cpu_s_per_request = server_cpu / all;
   if (all > 0 && client_cpu >= 0) result.client_cpu_s_per_request = client_cpu / all;

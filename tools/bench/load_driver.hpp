@@ -35,7 +35,8 @@ struct RunResult {
   std::string first_error;
   double elapsed_s = 0;  // the measured window
   double throughput_rps = 0;
-  LatencySummary latency;  // of the successful requests
+  LatencySummary latency;        // of the successful requests
+  LatencySummary error_latency;  // of the failed ones (how fast a rejection comes back)
   std::optional<double> server_cpu_s_per_request;
   std::optional<double> client_cpu_s_per_request;
 };

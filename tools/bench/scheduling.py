@@ -274,13 +274,20 @@ def report(data, duration):
     if "overload" in data:
         o = data["overload"]
         run = o["run"] or {}
+        capacity_rps = o["capacity"] and o["capacity"]["throughput_rps"]
         lines += [f"**Overload**: ResNet-shaped with `--max_queue_size {o['bound']}`, open loop at "
                   f"2x the measured capacity ({fmt(o['capacity'] and o['capacity']['throughput_rps'], 1)}"
                   f" req/s → {o['rate']:.1f} req/s) for the run:", "",
                   f"- answered: {run.get('requests', 0)} ok, {run.get('errors', 0)} errors "
                   f"(rejections counted by the server: {o['rejected']:.0f})",
+                  f"- rejections answered in p50 "
+                  f"{fmt(run.get('error_latency_ms', {}).get('p50'), 2)} ms, p99 "
+                  f"{fmt(run.get('error_latency_ms', {}).get('p99'), 2)} ms",
                   f"- accepted requests' latency p50 {fmt(run.get('latency_ms', {}).get('p50'), 1)} "
-                  f"ms, p99 {fmt(run.get('latency_ms', {}).get('p99'), 1)} ms",
+                  f"ms, p99 {fmt(run.get('latency_ms', {}).get('p99'), 1)} ms; queue bound x "
+                  f"service time = {o['bound']} / {fmt(capacity_rps, 1)} req/s = "
+                  f"{fmt(capacity_rps and 1000 * o['bound'] / capacity_rps, 1)} ms (plus the "
+                  f"request's own inference, p50 {fmt(o['capacity'] and o['capacity']['latency_ms']['p50'], 1)} ms)",
                   f"- server alive after the run: {o['alive']}, exit code on SIGTERM {o['exit']}",
                   f"- RSS before / after: {o['rss_before_kib'] / 1024:.1f} / "
                   f"{o['rss_after_kib'] / 1024:.1f} MiB", ""]
