@@ -23,6 +23,7 @@ void InferStatistics::recordSuccess(uint64_t request_ns, uint64_t queue_ns,
   compute_input_ns_.fetch_add(compute.input_ns, kRelaxed);
   compute_infer_ns_.fetch_add(compute.infer_ns, kRelaxed);
   compute_output_ns_.fetch_add(compute.output_ns, kRelaxed);
+  request_latency_.observe(request_ns / 1000);
 }
 
 void InferStatistics::recordFailure(uint64_t request_ns) {

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <vector>
 
+#include "metrics/percentile_histogram.hpp"
+
 namespace mserve::metrics {
 
 // The three phases of one model execution, in nanoseconds: inputs bound (compute_input), model
@@ -58,6 +60,8 @@ class InferStatistics {
   void recordExecution(uint64_t batch_size, const ComputeTimes& times);
 
   InferStatisticsSnapshot snapshot() const;
+  // Successful requests' arrival-to-response times, for percentiles (the status page).
+  const PercentileHistogram& requestLatency() const { return request_latency_; }
 
  private:
   struct AtomicDuration {
@@ -83,6 +87,7 @@ class InferStatistics {
   std::atomic<uint64_t> execution_count_{0};
   std::atomic<uint64_t> last_inference_ms_{0};
   std::array<BatchSlot, kLockFreeBatchSizes + 1> batches_{};  // index = batch size; 0 unused
+  PercentileHistogram request_latency_;
 
   mutable std::mutex large_mutex_;
   std::map<uint64_t, BatchStatistics> large_batches_;  // guarded by large_mutex_
