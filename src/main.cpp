@@ -31,6 +31,9 @@
 #include "serving/serving_backend.hpp"
 #include "serving/serving_config_backend.hpp"
 #include "shm/region_registry.hpp"
+#include "status/facts_collector.hpp"
+#include "status/status_monitor.hpp"
+#include "status/status_routes.hpp"
 #include "util/allocator.hpp"
 #include "util/cpu_budget.hpp"
 #include "util/logging.hpp"
@@ -85,6 +88,14 @@ void addMetricsRoute(net::http::Router& router, const metrics::MetricsRegistry* 
              [registry](net::http::HttpRequest&, net::http::Responder respond) {
                respond({200, "text/plain; version=0.0.4", {}, registry->serialize()});
              });
+}
+
+status::ServerInfo startedInfo(const engine::Core& core) {
+  return {.version = MSERVE_VERSION,
+          .openvino_version = core.version(),
+          .started_wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count()};
 }
 
 // The REST server on --rest_port, or null when it is 0. `router` must outlive it.
@@ -178,6 +189,14 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
                      .queue_timeout_us = options.queue_timeout_us}};
   serving::ModelManager manager(core,
                                 {.load = load_options, .metrics = metrics_registry.value().get()});
+  // Samples the models once a second for the status page and the run-time advice; stopped
+  // (destroyed) before the manager it reads.
+  status::StatusMonitor status_monitor(
+      [&manager, budget = static_cast<double>(cpu_budget.cpus)] {
+        return status::collectFacts(manager, budget);
+      },
+      startedInfo(*core), {},
+      [](const std::string& advice) { MSERVE_LOG(util::modelManagerLog(), info, "{}", advice); });
   serving::ServingBackend backend(manager, completion);
   backend.setImageLimits({.max_pixels = options.max_image_pixels});
   const bool explicit_control = options.model_control_mode == "explicit";
@@ -228,6 +247,7 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   api::kfs::addShmRestRoutes(router, shm_registry);
   api::tfs::addTfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
   api::config::addConfigRestRoutes(router, config_backend);
+  if (options.status_page) status::addStatusRoutes(router, status_monitor);
   auto http_server = startRestServer(options, router);
   if (!http_server.isOk()) {
     if (grpc_server) grpc_server->shutdown(std::chrono::system_clock::now());
@@ -242,6 +262,7 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
     return kExitStartFailure;
   }
   manager.setReady();
+  status_monitor.sampleNow();  // the status page lists the initial models from now on
   if (health) health->publishNow();
   // --file_system_poll_wait_seconds 0 or explicit model control: none (only the API changes
   // what is served then, as in Triton's explicit mode).

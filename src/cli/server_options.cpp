@@ -84,6 +84,9 @@ constexpr FlagSpec kFlags[] = {
     {"metrics_enable", FlagType::kBool, "", "false", "Serve /metrics on the REST port"},
     {"metrics_list", FlagType::kString, "NAMES", "the default families",
      "Comma list of metric families to enable"},
+    {"status_page", FlagType::kBool, "", "true",
+     "Serve the status page (GET / and /status, its JSON at /status/data) on the REST port; "
+     "--status_page=false: those paths answer as OVMS does (400)"},
     {"allow_system_shared_memory", FlagType::kBool, "", "false",
      "Let local clients register POSIX shared memory regions for tensors (Triton's extension)"},
     {"max_image_pixels", FlagType::kUint, "PIXELS", "67108864",
@@ -201,6 +204,7 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "rest_tls_key", o.rest_tls.key_path);
   take(parsed, "rest_tls_client_ca", o.rest_tls.client_ca_path);
   take(parsed, "allow_system_shared_memory", o.allow_system_shared_memory);
+  take(parsed, "status_page", o.status_page);
   take(parsed, "dynamic_batching_max_batch_size", o.dynamic_batching_max_batch_size);
   take(parsed, "dynamic_batching_preferred_batch_sizes", o.dynamic_batching_preferred_batch_sizes);
   take(parsed, "dynamic_batching_max_queue_delay_us", o.dynamic_batching_max_queue_delay_us);

@@ -71,6 +71,7 @@ struct ServerOptions {
   TlsFiles rest_tls;
   // Triton's system shared memory extension: off by default, since it lets a local client point
   // the server at shared memory objects (shm/README.md).
+  bool status_page = true;  // mserve: GET /, /status, /status/data on the REST port
   bool allow_system_shared_memory = false;
   // Dynamic batching of the single model (config.json models use their `scheduling` key).
   uint32_t dynamic_batching_max_batch_size = 0;

@@ -54,6 +54,12 @@ class ModelVersion : public std::enable_shared_from_this<ModelVersion> {
   MetadataPorts metadataPorts() const;
   const engine::CompiledModel& compiledModel() const { return *model_; }
   size_t nireq() const { return pool_->size(); }
+  // Now, for the status page: infer requests in use, and requests waiting for one (in the
+  // scheduler's queue when the version has one, else in the pool's). Each takes a mutex.
+  size_t busyInferRequests() const { return pool_->size() - pool_->idleCount(); }
+  size_t waitingRequests() const {
+    return scheduler_ ? scheduler_->queued() : pool_->waitingCount();
+  }
 
   // Puts a scheduler (batching, queue bounds) between infer() and the pool; without one,
   // requests go straight to the pool. Call once, before it serves.

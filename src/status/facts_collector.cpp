@@ -1,0 +1,91 @@
+#include "status/facts_collector.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+namespace mserve::status {
+namespace {
+
+int64_t integerProperty(const engine::CompiledModel& model, const char* key) {
+  const std::string text = model.property(key);
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+double processCpuSeconds() {
+  timespec now{};
+  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now) != 0) return 0;
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+VersionCounters countersOf(const serving::ModelVersion& version) {
+  const metrics::InferStatisticsSnapshot stats = version.statistics().snapshot();
+  VersionCounters counters;
+  counters.successes = stats.success.count;
+  counters.failures = stats.fail.count;
+  counters.request_ns = stats.success.ns;
+  counters.queue_ns = stats.queue.ns;
+  counters.infer_ns = stats.compute_infer.ns;
+  counters.latency = version.statistics().requestLatency().counts();
+  return counters;
+}
+
+void addLoaded(VersionFacts& facts, const serving::ModelVersion& version) {
+  facts.loaded = true;
+  facts.instance = reinterpret_cast<uintptr_t>(&version);
+  facts.compiled = compiledFacts(version);
+  facts.counters = countersOf(version);
+  facts.busy = static_cast<int64_t>(version.busyInferRequests());
+  facts.waiting = static_cast<int64_t>(version.waitingRequests());
+}
+
+}  // namespace
+
+CompiledFacts compiledFacts(const serving::ModelVersion& version) {
+  const engine::CompiledModel& model = version.compiledModel();
+  CompiledFacts facts;
+  facts.device = model.property("EXECUTION_DEVICES");
+  facts.hint = model.property("PERFORMANCE_HINT");
+  facts.streams = integerProperty(model, "NUM_STREAMS");
+  facts.threads = integerProperty(model, "INFERENCE_NUM_THREADS");
+  facts.precision = model.property("INFERENCE_PRECISION_HINT");
+  facts.pinning = model.property("ENABLE_CPU_PINNING");
+  facts.nireq = static_cast<int64_t>(version.nireq());
+  if (const scheduling::RequestScheduler* scheduler = version.scheduler()) {
+    facts.max_batch_size = scheduler->limits().max_batch_size;
+    facts.max_queue_size = scheduler->limits().max_queue_size;
+  }
+  return facts;
+}
+
+ServerFacts collectFacts(const serving::ModelManager& manager, double cpu_budget) {
+  ServerFacts server;
+  server.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  server.steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+  server.cpu_seconds = processCpuSeconds();
+  server.cpu_budget = cpu_budget;
+  for (const auto& [name, statuses] : manager.allVersionStatuses()) {
+    auto loaded = manager.allVersions(name);
+    for (const serving::VersionStatus& status : statuses) {
+      VersionFacts facts;
+      facts.name = name;
+      facts.version = status.version;
+      facts.state = serving::stateName(status.state);
+      if (loaded.isOk() && status.state != serving::VersionState::kEnd) {
+        for (const auto& version : loaded.value()) {
+          if (version->version() == status.version) addLoaded(facts, *version);
+        }
+      }
+      server.versions.push_back(std::move(facts));
+    }
+  }
+  return server;
+}
+
+}  // namespace mserve::status
