@@ -3,6 +3,7 @@ binary and JSON, images) are run as batches, and each answer equals OpenVINO's r
 request alone. The batch-size metric proves batches larger than one ran; ModelConfig reports
 the batching as Triton does; requests whose non-batch dimensions differ are never merged."""
 import re
+import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,6 +16,7 @@ import tritonclient.http as httpclient
 from config_repo import ModelRepo, wait_until
 from conftest import F32, model_args, ov_reference, running_server
 from test_images import decoded_for, encode, kfs_infer, pattern
+from test_kfs_rest import PERF_STEADY_ENOUGH, perf_analyzer
 
 OWN_CONNECTION = [("grpc.use_local_subchannel_pool", 1)]
 MAX_BATCH = 8
@@ -235,3 +237,23 @@ def test_images_are_batched(models_dir, log_dir):
         count, total = batch_histogram(scrape(server), "image_nhwc")
         assert total == len(images) and count < total
 
+
+
+def test_perf_analyzer_shows_fewer_executions_than_requests(batching_server):
+    """perf_analyzer's server-side figures, read from the statistics extension: with 4 clients
+    sending 2 rows each, inferences are rows and executions are batches of several requests."""
+    binary = perf_analyzer()
+    assert binary is not None, "scripts/setup installs perf_analyzer into .venv/bin"
+    result = subprocess.run([binary, "-m", "dummy", "-u", batching_server.grpc_url, "-i", "grpc",
+                             "-b", "2", "--measurement-interval", "1000", "--concurrency-range",
+                             "4", *PERF_STEADY_ENOUGH],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    server_side = result.stdout[result.stdout.index("Server:"):]
+
+    def figure(name):
+        return int(re.search(rf"{name}: (\d+)", server_side).group(1))
+
+    requests_run = figure("Successful request count")
+    assert figure("Inference count") == 2 * requests_run
+    assert 0 < figure("Execution count") < requests_run, server_side
