@@ -6,7 +6,7 @@ sharing vs each taking the machine. Runs everything side by side and prints a Ma
 section for docs/performance.md. Not a test: run it under `flock /work/notes/bench.lock` (or
 any lock) on a quiet machine, and read the figures as ratios measured in one run.
 
-  .venv/bin/python tools/bench/scheduling.py [--duration S] [--only tiny,resnet,overload,four]
+  .venv/bin/python tools/bench/scheduling.py [--duration S] [--rounds N] [--only tiny,resnet,overload,four]
 """
 import argparse
 import json
@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -97,8 +98,9 @@ class Bench:
         return json.loads(out.read_text())["runs"][0]
 
 
-def tiny(bench, results):
-    """dummy closed loop: batching off vs on vs the bare gRPC echo, gRPC and REST binary."""
+def tiny(bench, results, rounds):
+    """dummy closed loop: batching off vs on vs the bare gRPC echo, gRPC and REST binary;
+    `rounds` alternating rounds, since one run on a shared machine says little."""
     off = mserve("dummy-off", results, BASE_PORT, single("dummy", LATENCY))
     on = mserve("dummy-on", results, BASE_PORT + 2, single("dummy", LATENCY),
                 ["--dynamic_batching_max_batch_size", "64"])
@@ -106,19 +108,21 @@ def tiny(bench, results):
                   results)
     rows = []
     try:
-        for clients in (8, 32, 64):
-            row = {"clients": clients}
-            row["echo"] = bench.run(f"tiny-echo.c{clients}", "-m", "dummy", "-c", clients,
-                                    "--address", f"localhost:{BASE_PORT + 4}", server=echo)
-            for name, server, port in (("off", off, BASE_PORT), ("on", on, BASE_PORT + 2)):
-                row[f"grpc-{name}"] = bench.run(f"tiny-grpc-{name}.c{clients}", "-m", "dummy",
-                                                "-c", clients, "--address", f"localhost:{port}",
-                                                server=server)
-                row[f"rest-{name}"] = bench.run(f"tiny-rest-{name}.c{clients}", "-m", "dummy",
-                                                "-c", clients, "--protocol", "kfs-rest-binary",
-                                                "--address", f"localhost:{port + 1}",
-                                                server=server)
-            rows.append(row)
+        for round_index in range(1, rounds + 1):
+            for clients in (8, 32, 64):
+                row = {"clients": clients, "round": round_index}
+                tag = f"c{clients}.r{round_index}"
+                row["echo"] = bench.run(f"tiny-echo.{tag}", "-m", "dummy", "-c", clients,
+                                        "--address", f"localhost:{BASE_PORT + 4}", server=echo)
+                for name, server, port in (("off", off, BASE_PORT), ("on", on, BASE_PORT + 2)):
+                    row[f"grpc-{name}"] = bench.run(f"tiny-grpc-{name}.{tag}", "-m", "dummy",
+                                                    "-c", clients, "--address",
+                                                    f"localhost:{port}", server=server)
+                    row[f"rest-{name}"] = bench.run(f"tiny-rest-{name}.{tag}", "-m", "dummy",
+                                                    "-c", clients, "--protocol",
+                                                    "kfs-rest-binary", "--address",
+                                                    f"localhost:{port + 1}", server=server)
+                rows.append(row)
         batches = metric_line(BASE_PORT + 3, "ovms_batch_size", "dummy")
     finally:
         for server in (off, on, echo):
@@ -167,8 +171,12 @@ def overload(bench, results, seconds):
         rss_before = server.rss_kib()
         saved = bench.duration
         bench.duration = seconds
+        samples = []  # RSS every 2 s during the run: flat once the in-flight requests are held
+        sampler = threading.Thread(target=sample_rss, args=(server, samples, seconds + 2))
+        sampler.start()
         run = bench.run("overload-2x", "-m", "resnet", "-c", 64, "--rate", f"{rate:.1f}",
                         "--address", f"localhost:{BASE_PORT}", server=server)
+        sampler.join()
         bench.duration = saved
         rss_after = server.rss_kib()
         alive = server.process.poll() is None
@@ -180,8 +188,15 @@ def overload(bench, results, seconds):
     finally:
         code = server.stop()
     return {"capacity": capacity, "rate": rate, "run": run, "bound": bound,
-            "rss_before_kib": rss_before, "rss_after_kib": rss_after, "alive": alive,
-            "exit": code, "rejected": rejected}
+            "rss_before_kib": rss_before, "rss_after_kib": rss_after, "rss_samples": samples,
+            "alive": alive, "exit": code, "rejected": rejected}
+
+
+def sample_rss(server, samples, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and server.process.poll() is None:
+        samples.append(server.rss_kib())
+        time.sleep(2)
 
 
 def four(bench, results):
@@ -233,17 +248,19 @@ def cpu_us(run):
     return run["server_cpu_s_per_request"] * 1e6
 
 
-def report(data, duration):
-    lines = [f"Measured with `.venv/bin/python tools/bench/scheduling.py --duration {duration}` "
+def report(data, duration, rounds):
+    lines = [f"Measured with `flock /work/notes/bench.lock .venv/bin/python "
+             f"tools/bench/scheduling.py --duration {duration} --rounds {rounds}` "
              "on a machine shared with other jobs (2 cores): figures are ratios measured side by "
              "side in one run.", ""]
     if "tiny" in data:
         rows, batches = data["tiny"]
         lines += ["**Tiny model (`dummy`), closed loop, batching off vs on "
                   "(`--dynamic_batching_max_batch_size 64`)**", "",
-                  "| clients | protocol | off req/s | on req/s | on/off | off CPU µs/req | "
+                  "| clients | protocol | round | off req/s | on req/s | on/off | off CPU µs/req | "
                   "on CPU µs/req | echo CPU µs/req | on CPU / echo |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        rows = sorted(rows, key=lambda row: (row["clients"], row["round"]))
         for row in rows:
             echo_cpu = cpu_us(row["echo"])
             for protocol in ("grpc", "rest"):
@@ -252,7 +269,8 @@ def report(data, duration):
                 on_cpu = cpu_us(on)
                 vs_echo = on_cpu / echo_cpu if on_cpu and echo_cpu else None
                 lines.append(
-                    f"| {row['clients']} | {protocol} | {fmt(off and off['throughput_rps'])} | "
+                    f"| {row['clients']} | {protocol} | {row['round']} | "
+                    f"{fmt(off and off['throughput_rps'])} | "
                     f"{fmt(on and on['throughput_rps'])} | {fmt(ratio, 2)} | "
                     f"{fmt(cpu_us(off), 1)} | {fmt(on_cpu, 1)} | {fmt(echo_cpu, 1)} | "
                     f"{fmt(vs_echo, 2)} |")
@@ -290,7 +308,9 @@ def report(data, duration):
                   f"request's own inference, p50 {fmt(o['capacity'] and o['capacity']['latency_ms']['p50'], 1)} ms)",
                   f"- server alive after the run: {o['alive']}, exit code on SIGTERM {o['exit']}",
                   f"- RSS before / after: {o['rss_before_kib'] / 1024:.1f} / "
-                  f"{o['rss_after_kib'] / 1024:.1f} MiB", ""]
+                  f"{o['rss_after_kib'] / 1024:.1f} MiB; every 2 s during the run: "
+                  + ", ".join(f"{kib / 1024:.0f}" for kib in o.get("rss_samples", [])) + " MiB",
+                  ""]
     if "four" in data:
         lines += ["**Four models** (two `dummy`, two ResNet-shaped, THROUGHPUT hint, 4 clients "
                   "each, all at once)", "",
@@ -313,6 +333,7 @@ def main():
     parser.add_argument("--duration", type=float, default=4)
     parser.add_argument("--warmup", type=float, default=1)
     parser.add_argument("--overload_seconds", type=float, default=30)
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the tiny-model runs")
     parser.add_argument("--only", default="tiny,resnet,overload,four")
     parser.add_argument("--results", default=str(TOP / "build" / "bench-scheduling"))
     args = parser.parse_args()
@@ -324,7 +345,7 @@ def main():
     parts = args.only.split(",")
     data = {}
     if "tiny" in parts:
-        data["tiny"] = tiny(bench, results)
+        data["tiny"] = tiny(bench, results, args.rounds)
     if "resnet" in parts:
         data["resnet"] = resnet(bench, results)
     if "overload" in parts:
@@ -333,7 +354,7 @@ def main():
         data["four"] = four(bench, results)
     (results / "commands.txt").write_text("\n".join(bench.commands) + "\n")
     (results / "data.json").write_text(json.dumps(data, indent=1, default=str))
-    print(report(data, args.duration))
+    print(report(data, args.duration, args.rounds))
 
 
 if __name__ == "__main__":
