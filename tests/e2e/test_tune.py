@@ -128,3 +128,33 @@ def test_usage_errors_exit_64(models_dir):
 def test_unloadable_model_exits_1(tmp_path):
     result = tune("--model_path", tmp_path / "nothing", expect_exit=1)
     assert "mserve-bench tune:" in result.stderr
+
+
+def test_tunes_a_running_server_over_grpc_with_batching(models_dir, log_dir, tmp_path):
+    # The server runs from a config.json; the tuner rewrites its entry per point, reloads, and
+    # puts the original back at the end. Batching (max_batch_size 0 or the 4 clients) is explored.
+    config = tmp_path / "config.json"
+    original = json.dumps({"model_config_list": [{"config": {
+        "name": "dummy", "base_path": str(models_dir / "dummy"),
+        "scheduling": {"max_queue_size": 100}}}]})
+    config.write_text(original)
+    with running_server(["--config_path", config, "--file_system_poll_wait_seconds", 0],
+                        log_dir) as server:
+        result = tune("--protocol", "grpc", "--model_name", "dummy", "--config_path", config,
+                      "--address", server.grpc_url,
+                      "--rest_address", f"localhost:{server.rest_port}",
+                      "--server_pid", server.process.pid, "--goal", "throughput",
+                      "--concurrency", 4, "--budget_seconds", 16, "--point_seconds", 0.4,
+                      "--warmup", 0.3, "--json", "-")
+        report = json.loads(result.stdout)
+        assert config.read_text() == original
+        points = report["points"]
+        assert [point["error"] for point in points] == [""] * len(points)
+        assert {point["max_batch_size"] for point in points} == {0, 4}
+        best = points[report["best"]]
+        assert best["cpu_ms_per_request"] > 0  # the server's CPU, charged per request
+        assert best["max_abs_error"] is None  # outputs are compared in process only
+        # The server compiled every point's setting (the first load, then one per new point; the
+        # defaults may equal the original entry, which the reload leaves alone).
+        assert server.log.count("compiled properties") >= len(points)
+        check_serves(server, {}, 0)  # back on the original config, still answering

@@ -110,7 +110,10 @@ util::StatusOr<asio::ip::tcp::resolver::results_type> resolve(asio::io_context& 
   return endpoints;
 }
 
-util::StatusOr<std::string> httpGet(const std::string& address, const std::string& target) {
+namespace {
+
+util::StatusOr<std::string> blockingRequest(bhttp::verb verb, const std::string& address,
+                                            const std::string& target) {
   asio::io_context context;
   std::string host;
   auto endpoints = resolve(context, address, &host);
@@ -118,22 +121,34 @@ util::StatusOr<std::string> httpGet(const std::string& address, const std::strin
   beast::tcp_stream stream(context);
   beast::error_code error;
   stream.connect(*endpoints, error);
-  HttpRequest request(bhttp::verb::get, target, 11);
+  HttpRequest request(verb, target, 11);
   request.set(bhttp::field::host, host);
+  request.prepare_payload();
   if (!error) bhttp::write(stream, request, error);
   beast::flat_buffer buffer;
   HttpResponse response;
   if (!error) bhttp::read(stream, buffer, response, error);
   if (error) {
-    return util::Status(util::StatusCode::kInvalidArgument,
-                        "GET " + target + " at " + address + ": " + error.message());
+    return util::Status(util::StatusCode::kInvalidArgument, std::string(bhttp::to_string(verb)) +
+                                                                " " + target + " at " + address +
+                                                                ": " + error.message());
   }
   if (response.result_int() != 200) {
     return util::Status(util::StatusCode::kInvalidArgument,
-                        "GET " + target + ": HTTP " + std::to_string(response.result_int()) + " " +
-                            response.body());
+                        std::string(bhttp::to_string(verb)) + " " + target + ": HTTP " +
+                            std::to_string(response.result_int()) + " " + response.body());
   }
   return std::move(response.body());
+}
+
+}  // namespace
+
+util::StatusOr<std::string> httpGet(const std::string& address, const std::string& target) {
+  return blockingRequest(bhttp::verb::get, address, target);
+}
+
+util::StatusOr<std::string> httpPost(const std::string& address, const std::string& target) {
+  return blockingRequest(bhttp::verb::post, address, target);
 }
 
 }  // namespace mserve::bench

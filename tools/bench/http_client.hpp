@@ -63,7 +63,10 @@ util::StatusOr<asio::ip::tcp::resolver::results_type> resolve(asio::io_context& 
                                                               const std::string& address,
                                                               std::string* host);
 
-// A blocking GET on its own connection (model metadata before the run): the body or an error.
+// A blocking GET on its own connection (model metadata before the run): the body or an error
+// (any status but 200 is one).
 util::StatusOr<std::string> httpGet(const std::string& address, const std::string& target);
+// The same for a POST without a body (the tuner's POST /v1/config/reload).
+util::StatusOr<std::string> httpPost(const std::string& address, const std::string& target);
 
 }  // namespace mserve::bench

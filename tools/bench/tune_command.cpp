@@ -10,6 +10,7 @@
 #include "tune_measurer.hpp"
 #include "tune_options.hpp"
 #include "tune_report.hpp"
+#include "tune_server_measurer.hpp"
 #include "util/cpu_budget.hpp"
 
 namespace mserve::bench {
@@ -37,7 +38,7 @@ std::filesystem::path basePath(const std::string& model_path) {
 std::vector<std::string> distinctPrecisions(std::vector<std::string> precisions,
                                             const std::string& device_default) {
   const bool has_default = std::find(precisions.begin(), precisions.end(), "") != precisions.end();
-  if (has_default) std::erase(precisions, device_default);
+  if (has_default && !device_default.empty()) std::erase(precisions, device_default);
   return precisions;
 }
 
@@ -54,6 +55,50 @@ TuneResult search(Measurer& measurer, const SearchSpace& space, const TuneContex
               : runGuidedSearch(measurer, space, context.limits, clock, progress);
 }
 
+// The measurer the protocol asks for, with what the report needs to know from it.
+struct Prepared {
+  std::unique_ptr<Measurer> measurer;
+  std::string base_path;
+  std::string default_precision;  // "" when unknown (through a server)
+};
+
+util::StatusOr<Prepared> prepare(const TuneOptions& options, const util::CpuBudget& budget,
+                                 size_t concurrency) {
+  LoadOptions load;
+  load.rate = options.rate;
+  load.warmup_s = options.warmup_s;
+  load.duration_s = options.point_s;
+  load.progress = false;
+  if (options.protocol != "inprocess") {
+    load.server_pid = options.server_pid;
+    ServerMeasureOptions server{options.protocol,
+                                options.address,
+                                options.rest_address,
+                                options.config_path,
+                                options.model_name,
+                                concurrency,
+                                load,
+                                options.inputs};
+    auto measurer = ServerMeasurer::create(server);
+    if (!measurer.isOk()) return measurer.status();
+    std::string base_path = measurer.value()->basePath();
+    return Prepared{std::move(measurer.value()), std::move(base_path), ""};
+  }
+  InProcessMeasureOptions measure{options.model_path, options.device, concurrency, load,
+                                  options.inputs,     budget};
+  auto measurer = InProcessMeasurer::create(measure);
+  if (!measurer.isOk()) return measurer.status();
+  std::string precision = measurer.value()->defaultPrecision();
+  return Prepared{std::move(measurer.value()), basePath(options.model_path).string(),
+                  std::move(precision)};
+}
+
+std::vector<uint32_t> batchSizes(const TuneOptions& options, uint32_t concurrency) {
+  if (!options.batch_sizes.empty()) return options.batch_sizes;
+  if (options.protocol == "inprocess" || concurrency < 2) return {0};
+  return {0, concurrency};
+}
+
 }  // namespace
 
 int runTune(int argc, char** argv) {
@@ -65,38 +110,29 @@ int runTune(int argc, char** argv) {
 
   const util::CpuBudget budget = util::processCpuBudget();
   std::cerr << budget.describe() << '\n';
-  InProcessMeasureOptions measure;
-  measure.model_path = options.model_path;
-  measure.device = options.device;
-  measure.concurrency = options.concurrency > 0
-                            ? options.concurrency
-                            : (options.goal == TuneGoal::kThroughput ? 2 * budget.cpus : 1);
-  measure.load.rate = options.rate;
-  measure.load.warmup_s = options.warmup_s;
-  measure.load.duration_s = options.point_s;
-  measure.load.progress = false;
-  measure.inputs = options.inputs;
-  measure.budget = budget;
-  auto measurer = InProcessMeasurer::create(measure);
-  if (!measurer.isOk()) {
-    std::cerr << "mserve-bench tune: " << measurer.status().message() << '\n';
+  const uint32_t concurrency = options.concurrency > 0
+                                   ? options.concurrency
+                                   : (options.goal == TuneGoal::kThroughput ? 2 * budget.cpus : 1);
+  auto prepared = prepare(options, budget, concurrency);
+  if (!prepared.isOk()) {
+    std::cerr << "mserve-bench tune: " << prepared.status().message() << '\n';
     return kExitFailure;
   }
-
-  const std::filesystem::path base = basePath(options.model_path);
-  TuneContext context{options.model_name.empty() ? base.filename().string() : options.model_name,
-                      base.string(),
+  const std::string& base = prepared->base_path;
+  TuneContext context{options.model_name.empty() ? std::filesystem::path(base).filename().string()
+                                                 : options.model_name,
+                      base,
                       options.device,
                       budget.cpus,
-                      static_cast<uint32_t>(measure.concurrency),
+                      concurrency,
                       options.grid ? "grid" : "guided",
-                      measurer.value()->defaultPrecision(),
+                      prepared->default_precision,
                       {options.goal, options.p99_ms, options.rate, options.budget_s}};
-  const SearchSpace space{
-      budget.cpus, context.concurrency,
-      distinctPrecisions(options.precisions, measurer.value()->defaultPrecision()),
-      options.vary_pinning};
-  const TuneResult result = search(*measurer.value(), space, context, options.grid);
+  const SearchSpace space{budget.cpus, concurrency,
+                          distinctPrecisions(options.precisions, prepared->default_precision),
+                          options.vary_pinning, batchSizes(options, concurrency)};
+  const TuneResult result = search(*prepared->measurer, space, context, options.grid);
+  prepared->measurer.reset();  // a server gets its original config.json back
 
   if (options.json_path != "-") std::cout << tuneText(result, context) << std::flush;
   bool written = writeOutput(options.json_path, tuneJson(result, context));

@@ -72,27 +72,43 @@ util::StatusOr<std::unique_ptr<InProcessMeasurer>> InProcessMeasurer::create(
   return measurer;
 }
 
-util::StatusOr<Measurement> InProcessMeasurer::measure(const Candidate& candidate) {
-  auto target = compile(candidate, options_, inputs_);
-  if (!target.isOk()) return target.status();
+util::StatusOr<Measurement> driveTarget(BenchTarget& target, size_t concurrency,
+                                        const LoadOptions& load) {
   std::vector<std::unique_ptr<BenchClient>> clients;
-  for (size_t i = 0; i < options_.concurrency; ++i) {
-    auto client = target.value()->makeClient(i);
+  for (size_t i = 0; i < concurrency; ++i) {
+    auto client = target.makeClient(i);
     if (!client.isOk()) return client.status();
     clients.push_back(std::move(client.value()));
   }
-  const RunResult run = runLoad(clients, options_.load);
-  if (run.errors > 0 || run.requests == 0) {
+  const RunResult run = runLoad(clients, load);
+  if (run.errors > 0) {
     return util::Status(util::StatusCode::kInvalidArgument,
                         std::to_string(run.errors) + " requests failed: " + run.first_error);
+  }
+  if (run.requests == 0) {
+    return util::Status(util::StatusCode::kInvalidArgument,
+                        "no request finished in the measured window (lengthen --point_seconds)");
   }
   Measurement measurement;
   measurement.throughput_rps = run.throughput_rps;
   measurement.p50_ms = run.latency.p50_ms;
   measurement.p99_ms = run.latency.p99_ms;
-  if (run.client_cpu_s_per_request) {
-    measurement.cpu_ms_per_request = *run.client_cpu_s_per_request * 1000;
+  const auto cpu =
+      load.server_pid > 0 ? run.server_cpu_s_per_request : run.client_cpu_s_per_request;
+  if (cpu) measurement.cpu_ms_per_request = *cpu * 1000;
+  return measurement;
+}
+
+util::StatusOr<Measurement> InProcessMeasurer::measure(const Candidate& candidate) {
+  if (candidate.max_batch > 0) {
+    return util::Status(util::StatusCode::kInvalidArgument,
+                        "dynamic batching needs a server (--protocol grpc or rest)");
   }
+  auto target = compile(candidate, options_, inputs_);
+  if (!target.isOk()) return target.status();
+  auto measured = driveTarget(*target.value(), options_.concurrency, options_.load);
+  if (!measured.isOk()) return measured.status();
+  Measurement& measurement = measured.value();
   const Properties properties = target.value()->properties();
   measurement.compiled = describeProperties(properties);
   measurement.precision = propertyOf(properties, "INFERENCE_PRECISION_HINT");
@@ -102,7 +118,7 @@ util::StatusOr<Measurement> InProcessMeasurer::measure(const Candidate& candidat
     measurement.max_abs_error = error->max_abs;
     measurement.max_rel_error = error->max_rel;
   }
-  return measurement;
+  return measured;
 }
 
 }  // namespace mserve::bench

@@ -16,6 +16,12 @@
 
 namespace mserve::bench {
 
+// Drives `target` (inputs set) with `concurrency` clients: throughput, p50, p99 and the CPU per
+// request (the server's when load.server_pid is set, else this process's). Shared by both
+// measurers.
+util::StatusOr<Measurement> driveTarget(BenchTarget& target, size_t concurrency,
+                                        const LoadOptions& load);
+
 struct InProcessMeasureOptions {
   std::string model_path;
   std::string device = "CPU";

@@ -1,6 +1,7 @@
 // cxxopts configuration of `mserve-bench tune` and the conversion of its values.
 #include "tune_options.hpp"
 
+#include <cstdlib>
 #include <cxxopts.hpp>
 #include <sstream>
 
@@ -16,13 +17,24 @@ cxxopts::Options buildOptions() {
                            "that meet a goal");
   // clang-format off
   options.add_options("Model")
-    ("model_path", "The model: a folder of numeric versions, a version folder or a model file",
-     cxxopts::value<std::string>())
+    ("model_path", "inprocess: the model, a folder of numeric versions, a version folder or a "
+     "model file", cxxopts::value<std::string>())
     ("model_name", "Name in the recommended flags and config.json (default: the folder's name)",
      cxxopts::value<std::string>())
     ("target_device", "Device", cxxopts::value<std::string>()->default_value("CPU"))
-    ("protocol", "How points are measured: inprocess (mserve's engine in this process)",
-     cxxopts::value<std::string>()->default_value("inprocess"));
+    ("protocol", "How points are measured: inprocess (mserve's engine in this process), grpc "
+     "or rest (a running mserve started with --config_path, reloaded per point)",
+     cxxopts::value<std::string>()->default_value("inprocess"))
+    ("address", "grpc/rest: the server's inference endpoint (default localhost:9000 for grpc, "
+     "localhost:8000 for rest)", cxxopts::value<std::string>())
+    ("rest_address", "grpc/rest: the server's REST endpoint for /v1/config/reload",
+     cxxopts::value<std::string>()->default_value("localhost:8000"))
+    ("config_path", "grpc/rest: the config.json the server runs with (rewritten per point, "
+     "restored at the end)", cxxopts::value<std::string>())
+    ("server_pid", "grpc/rest: charge this process's CPU to the requests",
+     cxxopts::value<pid_t>()->default_value("0"))
+    ("batch_sizes", "grpc/rest: dynamic batching max_batch_size values to try, 0 = off "
+     "(default 0 and the clients)", cxxopts::value<std::string>());
   options.add_options("Goal")
     ("goal", "throughput (most requests per second) or latency (lowest p99)",
      cxxopts::value<std::string>()->default_value("throughput"))
@@ -59,15 +71,43 @@ std::vector<std::string> splitList(const std::string& text) {
   return items;
 }
 
+// --protocol and what a server needs; an error text on a malformed value.
+std::string readServerOptions(const cxxopts::ParseResult& args, TuneOptions& out) {
+  out.protocol = args["protocol"].as<std::string>();
+  if (out.protocol == "inprocess") {
+    return out.model_path.empty() ? "--model_path is required with --protocol inprocess" : "";
+  }
+  if (out.protocol != "grpc" && out.protocol != "rest") {
+    return "--protocol must be inprocess, grpc or rest";
+  }
+  if (!args.count("config_path") || out.model_name.empty()) {
+    return "--protocol " + out.protocol + " needs --config_path and --model_name";
+  }
+  out.config_path = args["config_path"].as<std::string>();
+  out.rest_address = args["rest_address"].as<std::string>();
+  out.address = args.count("address")
+                    ? args["address"].as<std::string>()
+                    : (out.protocol == "grpc" ? "localhost:9000" : out.rest_address);
+  out.server_pid = args["server_pid"].as<pid_t>();
+  if (args.count("batch_sizes")) {
+    std::stringstream stream(args["batch_sizes"].as<std::string>());
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+      char* end = nullptr;
+      const unsigned long value = std::strtoul(item.c_str(), &end, 10);
+      if (item.empty() || *end != '\0' || value > 1u << 20) return "bad --batch_sizes " + item;
+      out.batch_sizes.push_back(static_cast<uint32_t>(value));
+    }
+  }
+  return {};
+}
+
 // Fills `out`; an error text on a malformed value.
 std::string readOptions(const cxxopts::ParseResult& args, TuneOptions& out) {
-  if (!args.count("model_path")) return "--model_path is required";
-  out.model_path = args["model_path"].as<std::string>();
+  if (args.count("model_path")) out.model_path = args["model_path"].as<std::string>();
   if (args.count("model_name")) out.model_name = args["model_name"].as<std::string>();
   out.device = args["target_device"].as<std::string>();
-  if (args["protocol"].as<std::string>() != "inprocess") {
-    return "--protocol: only inprocess is implemented (see tools/bench/README.md)";
-  }
+  if (std::string error = readServerOptions(args, out); !error.empty()) return error;
   const std::string goal = args["goal"].as<std::string>();
   if (goal != "throughput" && goal != "latency") return "--goal must be throughput or latency";
   out.goal = goal == "latency" ? TuneGoal::kLatency : TuneGoal::kThroughput;

@@ -82,6 +82,16 @@ void writeCandidateConfig(rapidjson::Writer<rapidjson::StringBuffer>& writer, co
     writer.Key("nireq");
     writer.Uint(c.nireq);
   }
+  if (c.max_batch > 0) {
+    writer.Key("scheduling");
+    writer.StartObject();
+    writer.Key("dynamic_batching");
+    writer.StartObject();
+    writer.Key("max_batch_size");
+    writer.Uint(c.max_batch);
+    writer.EndObject();
+    writer.EndObject();
+  }
   writer.EndObject();
 }
 
@@ -98,6 +108,8 @@ void writePoint(Writer& writer, const TriedPoint& point, size_t index, bool pare
   writer.String(pluginConfigJson(point.candidate).c_str());
   writer.Key("nireq");
   writer.Uint(point.candidate.nireq);
+  writer.Key("max_batch_size");
+  writer.Uint(point.candidate.max_batch);
   writer.Key("error");
   writer.String(point.error.c_str());
   writer.Key("runs");
@@ -132,6 +144,9 @@ std::string recommendedFlags(const Candidate& candidate) {
   std::string flags = "--plugin_config '" + pluginConfigJson(candidate) + "'";
   if (candidate.defaults) flags = "(no --plugin_config)";
   if (candidate.nireq > 0) flags += " --nireq " + std::to_string(candidate.nireq);
+  if (candidate.max_batch > 0) {
+    flags += " --dynamic_batching_max_batch_size " + std::to_string(candidate.max_batch);
+  }
   return flags;
 }
 
@@ -161,6 +176,9 @@ std::string recommendationWhy(const TuneResult& result, const TuneContext& conte
                *context.limits.p99_ms);
   }
   if (best.candidate.nireq > 0) why += format("; nireq %u", best.candidate.nireq);
+  if (best.candidate.max_batch > 0) {
+    why += format("; batches of up to %u requests", best.candidate.max_batch);
+  }
   const std::string precision = precisionOf(best);
   if (precision != "f32" && !best.runs.empty() && best.runs.front().max_abs_error) {
     why += "; " + precision + " costs max abs error " + errorText(best) + " of the f32 outputs";

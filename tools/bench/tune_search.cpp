@@ -9,6 +9,17 @@
 namespace mserve::bench {
 namespace {
 
+// The median: one run disturbed by the rest of a shared machine moves it least.
+template <typename Field>
+double medianOf(const std::vector<Measurement>& runs, Field field) {
+  if (runs.empty()) return 0;
+  std::vector<double> values;
+  for (const Measurement& run : runs) values.push_back(field(run));
+  std::sort(values.begin(), values.end());
+  const size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
 template <typename Field>
 double meanOf(const std::vector<Measurement>& runs, Field field) {
   if (runs.empty()) return 0;
@@ -75,7 +86,7 @@ class Search {
     return best;
   }
 
-  // Repeats the best `confirm_points` points round-robin, then picks by their means.
+  // Repeats the best `confirm_points` points round-robin, then picks by their medians.
   void confirm(bool budgeted) {
     std::vector<size_t> order(result_.points.size());
     std::iota(order.begin(), order.end(), 0);
@@ -146,13 +157,13 @@ void refine(Search& search, const SearchSpace& space) {
 }  // namespace
 
 double TriedPoint::throughput() const {
-  return meanOf(runs, [](const Measurement& m) { return m.throughput_rps; });
+  return medianOf(runs, [](const Measurement& m) { return m.throughput_rps; });
 }
 double TriedPoint::p50() const {
-  return meanOf(runs, [](const Measurement& m) { return m.p50_ms; });
+  return medianOf(runs, [](const Measurement& m) { return m.p50_ms; });
 }
 double TriedPoint::p99() const {
-  return meanOf(runs, [](const Measurement& m) { return m.p99_ms; });
+  return medianOf(runs, [](const Measurement& m) { return m.p99_ms; });
 }
 double TriedPoint::cpuMs() const {
   for (const Measurement& run : runs) {

@@ -1,6 +1,6 @@
 // The tuner's search over a SearchSpace (tune_space.hpp): measure the server's defaults and the
 // tuning guide's starting points, move to a neighbour while it beats the best by more than the
-// noise, then repeat the best few and pick by their means; or, for comparison, the whole grid.
+// noise, then repeat the best few and pick by their medians; or, for comparison, the whole grid.
 // Measuring is behind an interface (the in-process engine in the tool, a fake in unit tests) and
 // time comes from a clock the caller gives, so the search is deterministic under test.
 // Not thread-safe; one search runs on the calling thread.
@@ -53,7 +53,7 @@ struct TriedPoint {
   std::string error;  // the measurement failed (e.g. a precision the device lacks)
 
   bool ok() const { return error.empty() && !runs.empty(); }
-  double throughput() const;  // means over the runs
+  double throughput() const;  // medians over the runs
   double p50() const;
   double p99() const;
   double cpuMs() const;  // negative: unknown

@@ -142,6 +142,7 @@ std::string describeCandidate(const Candidate& c) {
   text += ", nireq " + (c.nireq > 0 ? std::to_string(c.nireq) : std::string("auto"));
   if (c.pinning) text += *c.pinning ? ", pin YES" : ", pin NO";
   text += ", " + (c.precision.empty() ? std::string("default precision") : c.precision);
+  if (c.max_batch > 0) text += ", batch " + std::to_string(c.max_batch);
   return text;
 }
 
@@ -152,7 +153,10 @@ std::vector<Candidate> gridCandidates(const SearchSpace& space) {
       for (uint32_t nireq : nireqChoices(mode, space)) {
         for (std::optional<bool> pinning : pinningChoices(space)) {
           for (const std::string& precision : space.precisions) {
-            grid.push_back({mode.hint, mode.streams, threads, nireq, pinning, precision, false});
+            for (uint32_t batch : space.batch_sizes) {
+              grid.push_back(
+                  {mode.hint, mode.streams, threads, nireq, pinning, precision, false, batch});
+            }
           }
         }
       }
@@ -167,6 +171,7 @@ std::vector<Candidate> seedCandidates(const SearchSpace& space, TuneGoal goal) {
   Candidate base;
   base.pinning = space.vary_pinning ? std::optional<bool>(true) : std::nullopt;
   base.precision = space.precisions.front();
+  base.max_batch = space.batch_sizes.front();
   std::vector<Candidate> seeds;
   auto add = [&](const Mode& mode, uint32_t nireq) {
     Candidate seed = withMode(base, mode, space);
@@ -201,6 +206,12 @@ std::vector<Candidate> neighbourCandidates(const Candidate& start, const SearchS
     if (at != all_modes.begin()) add(withMode(from, *(at - 1), space));
     if (at + 1 != all_modes.end()) add(withMode(from, *(at + 1), space));
   }
+  // Batching next: through a server it moves a small model most.
+  addAdjacent(space.batch_sizes, from.max_batch, [&](uint32_t batch) {
+    Candidate c = from;
+    c.max_batch = batch;
+    add(c);
+  });
   const Mode mode = modeOf(from);
   addAdjacent(threadChoices(mode, space), from.threads, [&](uint32_t threads) {
     Candidate c = from;

@@ -23,6 +23,8 @@ struct Candidate {
   std::optional<bool> pinning;  // ENABLE_CPU_PINNING; nullopt = OpenVINO's default
   std::string precision;        // INFERENCE_PRECISION_HINT; "" = the device's default
   bool defaults = false;        // the server's defaults: no plugin config at all
+  // Dynamic batching's max_batch_size (docs/scheduling.md); 0 = off. Only through a server.
+  uint32_t max_batch = 0;
 
   bool operator==(const Candidate&) const = default;
 };
@@ -36,7 +38,7 @@ config::PluginConfig candidateProperties(const Candidate& candidate);
 std::string propertiesJson(const config::PluginConfig& properties);
 // The candidate's properties as that JSON object.
 std::string pluginConfigJson(const Candidate& candidate);
-// "streams 2, threads 2, nireq 4, pin YES, f32" — for tables and progress lines.
+// "streams 2, threads 2, nireq 4, pin YES, f32[, batch 8]" — for tables and progress lines.
 std::string describeCandidate(const Candidate& candidate);
 
 struct SearchSpace {
@@ -44,6 +46,7 @@ struct SearchSpace {
   uint32_t concurrency = 1;             // clients (requests in flight)
   std::vector<std::string> precisions;  // "" = the device default; at least one
   bool vary_pinning = true;
+  std::vector<uint32_t> batch_sizes{0};  // max_batch_size values; {0} = no batching
 };
 
 // Every candidate of the space (the exhaustive grid the search is compared with).

@@ -41,6 +41,18 @@ TEST(TuneReportTest, FlagsAndConfigEntryAreExact) {
   EXPECT_EQ(recommendedFlags(defaultCandidate()), "(no --plugin_config)");
 }
 
+TEST(TuneReportTest, BatchingGoesIntoTheFlagsAndTheSchedulingKey) {
+  Fixture f;
+  Candidate batched = f.best();
+  batched.max_batch = 8;
+  EXPECT_EQ(recommendedFlags(batched),
+            R"(--plugin_config '{"NUM_STREAMS":"2","ENABLE_CPU_PINNING":"YES"}' --nireq 4 )"
+            R"(--dynamic_batching_max_batch_size 8)");
+  EXPECT_NE(configEntryJson(batched, f.context)
+                .find(R"("nireq":4,"scheduling":{"dynamic_batching":{"max_batch_size":8}}})"),
+            std::string::npos);
+}
+
 TEST(TuneReportTest, WhyNamesTheRuleTheGainAndThePrecisionCost) {
   Fixture f;
   f.context.limits.p99_ms = 60;

@@ -61,6 +61,20 @@ TEST(TuneSpaceTest, ManyCpusKeepPowersOfTwo) {
   EXPECT_EQ(streams, (std::vector<uint32_t>{1, 2, 4, 8, 16, 32}));
 }
 
+TEST(TuneSpaceTest, BatchSizesAreOneMoreAxis) {
+  SearchSpace space = twoCpusEightClients();
+  const size_t without = gridCandidates(space).size();
+  space.batch_sizes = {0, 8};
+  EXPECT_EQ(gridCandidates(space).size(), 2 * without);
+  const Candidate from{"", 2, 0, 4, true, "", false, 0};
+  Candidate batched = from;
+  batched.max_batch = 8;
+  const std::vector<Candidate> next = neighbourCandidates(from, space);
+  EXPECT_NE(std::find(next.begin(), next.end(), batched), next.end());
+  EXPECT_EQ(describeCandidate(batched), "streams 2, nireq 4, pin YES, default precision, batch 8");
+  EXPECT_EQ(seedCandidates(space, TuneGoal::kThroughput)[0].max_batch, 0u);
+}
+
 TEST(TuneSpaceTest, ThroughputSeedsTakeStreamsFromCoresAndClients) {
   const std::vector<Candidate> seeds = seedCandidates(twoCpusEightClients(), TuneGoal::kThroughput);
   ASSERT_EQ(seeds.size(), 3u);
