@@ -3,6 +3,7 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <sstream>
@@ -26,6 +27,8 @@ constexpr const char* kActive = "ovms_infer_req_active";
 // mserve's scheduler (dynamic batching, queue bounds), in OVMS's naming style.
 constexpr const char* kBatchSize = "ovms_batch_size";
 constexpr const char* kRejected = "ovms_requests_rejected";
+// mserve: the settings each version's compiled model reports, as labels (optional family).
+constexpr const char* kCompiledInfo = "ovms_compiled_model_info";
 
 const std::set<std::string>& defaultFamilies() {
   // The scheduler's families carry series only for versions that have a scheduler, so a
@@ -40,6 +43,7 @@ const std::set<std::string>& defaultFamilies() {
 bool knownFamily(const std::string& name) {
   static const std::set<std::string> kOther = {kQueueSize,
                                                kActive,
+                                               kCompiledInfo,
                                                "ovms_current_graphs",
                                                "ovms_requests_accepted",
                                                "ovms_responses",
@@ -140,6 +144,20 @@ void addRejected(MetricFamily& family, const ModelMetrics& model) {
   }
 }
 
+void addCompiledInfo(MetricFamily& family, const ModelMetrics& model) {
+  auto labels = model.compiledInfo();
+  if (labels.empty()) return;  // not loaded yet
+  std::vector<ClientMetric::Label> all;
+  for (auto& [name, value] : labels) all.push_back({name, std::move(value)});
+  for (auto& label : versionLabels(model)) all.push_back(std::move(label));
+  std::sort(all.begin(), all.end(), [](const ClientMetric::Label& a, const ClientMetric::Label& b) {
+    return a.name < b.name;
+  });
+  ClientMetric metric = withLabels(std::move(all));
+  metric.gauge.value = 1;
+  family.metric.push_back(std::move(metric));
+}
+
 }  // namespace
 
 util::StatusOr<std::unique_ptr<MetricsRegistry>> MetricsRegistry::create(
@@ -227,6 +245,10 @@ std::string MetricsRegistry::serialize() const {
        }},
       {kRejected, "Number of requests refused by the scheduler (queue full, queue timeout).",
        MetricType::Counter, addRejected},
+      {kCompiledInfo,
+       "Settings the model version's compiled model reports (device, hint, streams, threads, "
+       "precision, pinning) and its nireq and max_batch_size, as labels; the value is 1.",
+       MetricType::Gauge, addCompiledInfo},
   };
   std::vector<MetricFamily> families;
   for (const FamilySpec& spec : kFamilies) {

@@ -6,7 +6,10 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "metrics/latency_histogram.hpp"
 #include "metrics/request_kind.hpp"
@@ -40,6 +43,17 @@ class ModelMetrics {
   // Scheduler series (dynamic batching, queue bounds): only versions with a scheduler show them.
   void enableSchedulerSeries() { scheduled_.store(true, std::memory_order_relaxed); }
   void observeBatchSize(uint64_t size) { batch_size_.observe(size); }
+  // ovms_compiled_model_info's labels besides name and version, sorted by name: replaced when
+  // the version is (re)loaded, read at scrape time.
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  void setCompiledInfo(Labels labels) {
+    std::lock_guard lock(info_mutex_);
+    compiled_info_ = std::move(labels);
+  }
+  Labels compiledInfo() const {
+    std::lock_guard lock(info_mutex_);
+    return compiled_info_;
+  }
   void countRejected(RejectReason reason) {
     rejected_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
   }
@@ -86,6 +100,8 @@ class ModelMetrics {
   std::atomic<bool> scheduled_{false};
   BatchSizeHistogram batch_size_;
   std::array<std::atomic<uint64_t>, 2> rejected_{};  // by RejectReason
+  mutable std::mutex info_mutex_;
+  Labels compiled_info_;  // guarded by info_mutex_
 };
 
 }  // namespace mserve::metrics

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "serving/compiled_facts.hpp"
 #include "serving/request_validator.hpp"
 
 namespace mserve::serving {
@@ -104,6 +105,7 @@ void ModelVersion::attachMetrics(std::shared_ptr<metrics::ModelMetrics> metrics)
   const std::string text = model_->property("NUM_STREAMS");
   std::from_chars(text.data(), text.data() + text.size(), streams);
   metrics_->setStreams(streams);
+  metrics_->setCompiledInfo(compiledFactLabels(compiledFacts(*this)));
 }
 
 void ModelVersion::infer(const tensor::InferenceRequest& request, util::Executor& completion,

@@ -1,18 +1,10 @@
 #include "status/facts_collector.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <ctime>
 
 namespace mserve::status {
 namespace {
-
-int64_t integerProperty(const engine::CompiledModel& model, const char* key) {
-  const std::string text = model.property(key);
-  int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
 
 double processCpuSeconds() {
   timespec now{};
@@ -35,30 +27,13 @@ VersionCounters countersOf(const serving::ModelVersion& version) {
 void addLoaded(VersionFacts& facts, const serving::ModelVersion& version) {
   facts.loaded = true;
   facts.instance = reinterpret_cast<uintptr_t>(&version);
-  facts.compiled = compiledFacts(version);
+  facts.compiled = serving::compiledFacts(version);
   facts.counters = countersOf(version);
   facts.busy = static_cast<int64_t>(version.busyInferRequests());
   facts.waiting = static_cast<int64_t>(version.waitingRequests());
 }
 
 }  // namespace
-
-CompiledFacts compiledFacts(const serving::ModelVersion& version) {
-  const engine::CompiledModel& model = version.compiledModel();
-  CompiledFacts facts;
-  facts.device = model.property("EXECUTION_DEVICES");
-  facts.hint = model.property("PERFORMANCE_HINT");
-  facts.streams = integerProperty(model, "NUM_STREAMS");
-  facts.threads = integerProperty(model, "INFERENCE_NUM_THREADS");
-  facts.precision = model.property("INFERENCE_PRECISION_HINT");
-  facts.pinning = model.property("ENABLE_CPU_PINNING");
-  facts.nireq = static_cast<int64_t>(version.nireq());
-  if (const scheduling::RequestScheduler* scheduler = version.scheduler()) {
-    facts.max_batch_size = scheduler->limits().max_batch_size;
-    facts.max_queue_size = scheduler->limits().max_queue_size;
-  }
-  return facts;
-}
 
 ServerFacts collectFacts(const serving::ModelManager& manager, double cpu_budget) {
   ServerFacts server;

@@ -11,7 +11,4 @@ namespace mserve::status {
 
 ServerFacts collectFacts(const serving::ModelManager& manager, double cpu_budget);
 
-// The properties the compiled model of `version` reports.
-CompiledFacts compiledFacts(const serving::ModelVersion& version);
-
 }  // namespace mserve::status

@@ -8,22 +8,12 @@
 #include <vector>
 
 #include "metrics/percentile_histogram.hpp"
+#include "serving/compiled_facts.hpp"
 
 namespace mserve::status {
 
-// Read back from the compiled model (not from the request config), so they are what OpenVINO
-// really applied; "" or 0 where the device does not report a property.
-struct CompiledFacts {
-  std::string device;          // EXECUTION_DEVICES
-  std::string hint;            // PERFORMANCE_HINT
-  int64_t streams = 0;         // NUM_STREAMS
-  int64_t threads = 0;         // INFERENCE_NUM_THREADS
-  std::string precision;       // INFERENCE_PRECISION_HINT
-  std::string pinning;         // ENABLE_CPU_PINNING
-  int64_t nireq = 0;           // infer requests in the version's pool
-  int64_t max_batch_size = 0;  // dynamic batching; 0 = off
-  int64_t max_queue_size = 0;  // 0 = unbounded
-};
+// Read back from the compiled model (not from the request config): serving/compiled_facts.hpp.
+using CompiledFacts = serving::CompiledFacts;
 
 // Since the version was loaded.
 struct VersionCounters {

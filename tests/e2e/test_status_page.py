@@ -161,3 +161,24 @@ def test_the_data_endpoint_takes_no_input(server):
     assert plain.status_code == odd.status_code == 200
     assert set(odd.json()) == {"server", "models"}
     assert requests.post(f"http://{server.rest_url}/status/data", timeout=30).status_code == 406
+
+
+def test_compiled_settings_as_an_optional_metric_family(models_dir, log_dir):
+    plugin = {**DUMMY_PLUGIN, "INFERENCE_NUM_THREADS": 2}
+    args = model_args("dummy", models_dir, plugin,
+                      ["--nireq", "2", "--metrics_enable",
+                       "--metrics_list", "ovms_compiled_model_info,ovms_streams"])
+    with running_server(args, log_dir) as started:
+        text = requests.get(f"http://{started.rest_url}/metrics", timeout=30).text
+        compiled = model_entry(status_data(started), "dummy")["compiled"]
+    series = [line for line in text.splitlines()
+              if line.startswith("ovms_compiled_model_info{")]
+    assert len(series) == 1, text
+    labels = dict(re.findall(r'(\w+)="([^"]*)"', series[0]))
+    assert series[0].endswith("} 1")
+    assert labels == {"name": "dummy", "version": "1", "device": compiled["device"],
+                      "hint": compiled["hint"], "streams": str(compiled["streams"]),
+                      "threads": "2", "precision": "f32", "pinning": compiled["pinning"],
+                      "nireq": "2", "max_batch_size": "0"}
+    assert list(labels) == sorted(labels)
+    assert f'ovms_streams{{name="dummy",version="1"}} {compiled["streams"]}' in text

@@ -113,3 +113,29 @@ TEST(MetricsRegistryTest, StatusSeriesSumVersionsUnderOneLabelSet) {
 
 }  // namespace
 }  // namespace mserve::metrics
+
+namespace mserve::metrics {
+namespace {
+
+TEST(MetricsRegistryTest, CompiledModelInfoIsOptionalWithSortedLabels) {
+  auto defaults = MetricsRegistry::create("");
+  ASSERT_TRUE(defaults.isOk());
+  defaults.value()->addModelVersion("m", 2)->setCompiledInfo({{"nireq", "4"}});
+  EXPECT_EQ(defaults.value()->serialize().find("ovms_compiled_model_info"), std::string::npos);
+
+  auto registry = MetricsRegistry::create("ovms_compiled_model_info");
+  ASSERT_TRUE(registry.isOk());
+  registry.value()->addModelVersion("unloaded", 1);  // no info yet: no series
+  registry.value()->addModelVersion("m", 2)->setCompiledInfo(
+      {{"device", "CPU"}, {"nireq", "4"}, {"streams", "2"}, {"threads", "1"}});
+  const std::string text = registry.value()->serialize();
+  EXPECT_NE(text.find("# TYPE ovms_compiled_model_info gauge"), std::string::npos) << text;
+  EXPECT_NE(text.find("ovms_compiled_model_info{device=\"CPU\",name=\"m\",nireq=\"4\","
+                      "streams=\"2\",threads=\"1\",version=\"2\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("unloaded"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace mserve::metrics
