@@ -182,3 +182,18 @@ def test_compiled_settings_as_an_optional_metric_family(models_dir, log_dir):
                       "nireq": "2", "max_batch_size": "0"}
     assert list(labels) == sorted(labels)
     assert f'ovms_streams{{name="dummy",version="1"}} {compiled["streams"]}' in text
+
+
+def test_batched_requests_count_one_by_one(models_dir, log_dir):
+    args = model_args("dummy", models_dir, F32,
+                      ["--nireq", "1", "--dynamic_batching_max_batch_size", "4",
+                       "--dynamic_batching_max_queue_delay_us", "20000"])
+    with running_server(args, log_dir) as started:
+        with BusyClients(started, "dummy", dummy_inputs(), count=4, protocol="rest") as clients:
+            wait_until(lambda: clients.answers >= 40, timeout=30, what="answers")
+        assert not clients.errors
+        dummy = wait_until(lambda: (lambda m: m if sum(p["requests"] for p in m["history"])
+                                    == clients.answers else None)(
+            model_entry(status_data(started), "dummy")), timeout=10, what="history")
+    assert dummy["compiled"]["max_batch_size"] == 4 and dummy["compiled"]["nireq"] == 1
+    assert dummy["now"]["requests"] == clients.answers
