@@ -41,8 +41,9 @@ std::shared_ptr<const std::string> StatusMonitor::json() const {
 }
 
 void StatusMonitor::sampleNow() {
-  const ServerFacts facts = collect_();
+  // Collected under the lock too: samples enter the history in the order they were taken.
   std::lock_guard lock(sample_mutex_);
+  const ServerFacts facts = collect_();
   history_.add(facts);
   updateAdvice(facts);
   auto json = std::make_shared<const std::string>(statusJson(info_, history_));

@@ -104,7 +104,7 @@ function fact(parent, label, value) {
   s.appendChild(el("b", "", String(value)));
   parent.appendChild(s);
 }
-function model(m, periodMs, capacity) {
+function model(m, periodMs, capacity, now) {
   const card = el("section", "model");
   card.dataset.model = m.name;
   card.dataset.version = String(m.version);
@@ -123,7 +123,10 @@ function model(m, periodMs, capacity) {
     fact(facts, "requests", m.now.requests); fact(facts, "failures", m.now.failures);
     card.appendChild(facts);
   }
-  if (m.advice) card.appendChild(el("div", "advice", m.advice.text));
+  if (m.advice) {
+    const age = Math.max(0, Math.round((now - m.advice.t) / 1000));
+    card.appendChild(el("div", "advice", m.advice.text + (age > 1 ? " (" + age + " s ago)" : "")));
+  }
   const charts = el("div", "charts");
   for (const spec of CHARTS) charts.appendChild(chart(spec, m.history, periodMs, capacity));
   card.appendChild(charts);
@@ -135,7 +138,7 @@ function render(data) {
       "version " + s.version + " · OpenVINO " + s.openvino + " · CPU " + fmt(s.cpu_used) +
       " of " + s.cpu_budget + " · up " + Math.round((s.t - s.started) / 1000) + " s";
   const box = document.getElementById("models");
-  box.replaceChildren(...data.models.map(m => model(m, s.period_ms, s.history_points)));
+  box.replaceChildren(...data.models.map(m => model(m, s.period_ms, s.history_points, s.t)));
   document.body.dataset.models = String(data.models.length);
   document.getElementById("error").textContent = "";
   return s.period_ms;

@@ -1,6 +1,7 @@
 """The run-time advice (issue 15): a ResNet-shaped model served with one infer request to eight
-concurrent clients (REST, a connection each) makes its requests queue far longer than they infer; the server logs one
-advice line naming --nireq, with the numbers, and the status data carries the same text."""
+concurrent clients (REST, a connection each) makes its requests queue far longer than they
+infer; the server logs one advice line naming --nireq, with the numbers; the status data and
+the page (in a browser) show it."""
 import re
 import time
 
@@ -9,7 +10,7 @@ import pytest
 
 from config_repo import wait_until
 from conftest import F32, model_args, running_server
-from status_support import BusyClients, model_entry, status_data
+from status_support import BusyClients, chromium, model_entry, status_data
 
 ADVICE = re.compile(r"Model resnet version 1: (\S+) requests in flight on average share 1 infer "
                     r"request\(s\) on (\d+) stream\(s\); they waited (\S+) ms for an infer "
@@ -29,6 +30,7 @@ def test_one_infer_request_for_eight_clients_gets_one_advice_line_naming_nireq(s
         line = wait_until(lambda: ADVICE.search(server.log), timeout=90, interval=0.5,
                           what="the advice line")
         time.sleep(3)  # more samples that still advise: the log must not repeat it
+        dom = chromium(f"http://{server.rest_url}/", "--dump-dom")
     assert not clients.errors
     in_flight, streams, waited, inferred, nireq = line.groups()
     assert float(in_flight) > 4  # 8 clients, a few in transit
@@ -38,3 +40,5 @@ def test_one_infer_request_for_eight_clients_gets_one_advice_line_naming_nireq(s
     advice = model_entry(status_data(server), "resnet")["advice"]
     assert advice is not None and ADVICE.search(advice["text"])
     assert int(streams) == model_entry(status_data(server), "resnet")["compiled"]["streams"]
+    shown = re.search(r'<div class="advice">([^<]*)</div>', dom)
+    assert shown and ADVICE.search(shown.group(1).replace("&#39;", "'")), dom[:3000]
