@@ -84,6 +84,7 @@ void RequestScheduler::submit(QueuedRequest item) {
                                      std::to_string(limits_.max_queue_size) + ")"));
     }
     queue_.push_back(std::move(item));
+    if (queue_.back().expires != Clock::time_point::max()) expiries_.insert(queue_.back().expires);
     if (held_ != nullptr) {
       if (readyLocked(queue_.back().queued)) {
         dispatch_slot = std::exchange(held_, nullptr);
@@ -199,8 +200,7 @@ RequestScheduler::Batch RequestScheduler::takeBatchLocked() {
   Batch batch;
   batch.sequence = next_sequence_++;
   if (!limits_.batching()) {
-    batch.items.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+    batch.items.push_back(takeFrontLocked());
     return batch;
   }
   const QueuedRequest& head = queue_.front();
@@ -222,17 +222,26 @@ RequestScheduler::Batch RequestScheduler::takeBatchLocked() {
   }
   const size_t take = preferred_count > 0 ? preferred_count : count;
   for (size_t i = 0; i < take; ++i) {
-    batch.items.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+    batch.items.push_back(takeFrontLocked());
   }
   return batch;
 }
 
+QueuedRequest RequestScheduler::takeFrontLocked() {
+  QueuedRequest item = std::move(queue_.front());
+  queue_.pop_front();
+  if (item.expires != Clock::time_point::max()) expiries_.erase(expiries_.find(item.expires));
+  return item;
+}
+
+// Scans the queue only when something expired: every hand-over checks, and a long queue must
+// not cost a pass per dispatch.
 std::vector<QueuedRequest> RequestScheduler::takeExpiredLocked(Clock::time_point now) {
   std::vector<QueuedRequest> expired;
-  if (limits_.queue_timeout.count() == 0) return expired;
+  if (expiries_.empty() || *expiries_.begin() > now) return expired;
   for (auto it = queue_.begin(); it != queue_.end();) {
     if (it->expires <= now) {
+      expiries_.erase(expiries_.find(it->expires));
       expired.push_back(std::move(*it));
       it = queue_.erase(it);
     } else {
@@ -246,7 +255,7 @@ void RequestScheduler::armTimerLocked() {
   if (!timer_) return;
   Clock::time_point next = Clock::time_point::max();
   if (held_ != nullptr && !queue_.empty()) next = queue_.front().queued + limits_.max_queue_delay;
-  for (const QueuedRequest& item : queue_) next = std::min(next, item.expires);
+  if (!expiries_.empty()) next = std::min(next, *expiries_.begin());
   if (next != Clock::time_point::max()) timer_->wakeAt(next);
 }
 

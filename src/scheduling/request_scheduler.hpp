@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,7 @@ class RequestScheduler {
   bool readyLocked(Clock::time_point now) const;
   Batch takeBatchLocked();
   std::vector<QueuedRequest> takeExpiredLocked(Clock::time_point now);
+  QueuedRequest takeFrontLocked();
   void armTimerLocked();
 
   void onSlot(engine::InferRequest& slot);
@@ -136,10 +138,11 @@ class RequestScheduler {
   ExecutionHooks hooks_;
 
   mutable std::mutex mutex_;
-  std::deque<QueuedRequest> queue_;       // guarded by mutex_
-  bool acquiring_ = false;                // a pool acquire is pending; guarded by mutex_
-  engine::InferRequest* held_ = nullptr;  // kept for a batch's queue delay; guarded by mutex_
-  uint64_t next_sequence_ = 0;            // guarded by mutex_
+  std::deque<QueuedRequest> queue_;            // guarded by mutex_
+  std::multiset<Clock::time_point> expiries_;  // of queue_'s requests with a timeout; mutex_
+  bool acquiring_ = false;                     // a pool acquire is pending; guarded by mutex_
+  engine::InferRequest* held_ = nullptr;       // kept for a batch's queue delay; guarded by mutex_
+  uint64_t next_sequence_ = 0;                 // guarded by mutex_
 
   std::mutex order_mutex_;
   uint64_t next_to_answer_ = 0;                        // guarded by order_mutex_
