@@ -1,0 +1,88 @@
+// RequestScheduler on a real model: which thread answers what. The timer thread only moves work
+// to executors; if it ran (and answered) a batch itself, a version retired meanwhile could be
+// freed on it and join the timer from itself.
+#include "scheduling/request_scheduler.hpp"
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "serving/model_loader.hpp"
+#include "serving/test_repository.hpp"
+
+namespace mserve::scheduling {
+namespace {
+
+using serving::testing::RepositoryTest;
+using Clock = std::chrono::steady_clock;
+
+struct Answer {
+  util::Status status;
+  std::thread::id thread;
+};
+
+class RequestSchedulerTest : public RepositoryTest {
+ protected:
+  // b f32 [?,?] + k: requests of different widths (1 broadcasts, 10) never share a batch.
+  std::shared_ptr<serving::ModelVersion> loadBatching(uint32_t max_batch, uint64_t delay_us) {
+    const auto dir = addVersion("m", 1, 1.0f);
+    config::ModelConfig config;
+    config.name = "m";
+    config.base_path = (root_ / "m").string();
+    config.nireq = 2;
+    config.plugin_config = {{"INFERENCE_PRECISION_HINT", "f32"}, {"PERFORMANCE_HINT", "LATENCY"}};
+    config.shape.shapes["b"] = {tensor::Dimension::dynamic(), tensor::Dimension::dynamic()};
+    config.scheduling.batching.max_batch_size = max_batch;
+    config.scheduling.batching.max_queue_delay_us = delay_us;
+    auto loaded = serving::loadModelVersion(*core(), config, 1, dir.string(), {});
+    EXPECT_TRUE(loaded.isOk()) << loaded.status().message();
+    return loaded.isOk() ? loaded.value() : nullptr;
+  }
+
+  static tensor::InferenceRequest request(const std::vector<float>& zeros, int64_t rows,
+                                          int64_t width) {
+    tensor::InferenceRequest out;
+    out.model_name = "m";
+    tensor::InputTensor input;
+    input.name = "b";
+    input.shape = {rows, width};
+    input.data = std::as_bytes(std::span(zeros.data(), static_cast<size_t>(rows * width)));
+    out.inputs.push_back(input);
+    return out;
+  }
+};
+
+// A one-row request of width 10 waits for its batch's delay while a full batch of width 1
+// queues behind it. When the timer sends the first, the second needs another infer request:
+// acquiring it must not run that batch on the timer thread. Its client's deadline passed, so
+// it is answered at once wherever it runs.
+TEST_F(RequestSchedulerTest, TheTimerNeverAnswersTheNextBatchItself) {
+  const auto version = loadBatching(4, 50000);
+  ASSERT_NE(version, nullptr);
+  engine::CountingExecutor executor("scheduler-test");
+  std::promise<std::thread::id> executor_thread;
+  executor.post([&] { executor_thread.set_value(std::this_thread::get_id()); });
+  const std::thread::id on_executor = executor_thread.get_future().get();
+
+  const std::vector<float> zeros(40, 0.0f);
+  tensor::InferenceRequest wide = request(zeros, 1, 10);
+  tensor::InferenceRequest narrow = request(zeros, 4, 1);
+  narrow.deadline = Clock::now() + std::chrono::milliseconds(5);
+  std::promise<Answer> wide_answer, narrow_answer;
+  auto record = [](std::promise<Answer>& promise) {
+    return [&promise](const util::Status& status, const tensor::InferenceResponse*) {
+      promise.set_value({status, std::this_thread::get_id()});
+    };
+  };
+  version->infer(wide, executor, record(wide_answer));
+  version->infer(narrow, executor, record(narrow_answer));
+
+  const Answer first = wide_answer.get_future().get();
+  EXPECT_TRUE(first.status.isOk()) << first.status.message();
+  const Answer second = narrow_answer.get_future().get();
+  EXPECT_EQ(second.status.code(), util::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(second.thread, on_executor) << "answered on the timer thread";
+}
+
+}  // namespace
+}  // namespace mserve::scheduling
