@@ -243,9 +243,13 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   net::http::Router router;
   addMetricsRoute(router, metrics_registry.value().get());
   api::kfs::addKfsRestRoutes(router, backend,
-                             {.max_json_depth = options.rest_max_json_depth, .shm = &shm_registry});
+                             {.max_json_depth = options.rest_max_json_depth,
+                              .shm = &shm_registry,
+                              .max_request_memory_bytes = options.rest_max_request_memory_bytes});
   api::kfs::addShmRestRoutes(router, shm_registry);
-  api::tfs::addTfsRestRoutes(router, backend, {.max_json_depth = options.rest_max_json_depth});
+  api::tfs::addTfsRestRoutes(router, backend,
+                             {.max_json_depth = options.rest_max_json_depth,
+                              .max_request_memory_bytes = options.rest_max_request_memory_bytes});
   api::config::addConfigRestRoutes(router, config_backend);
   if (options.status_page) status::addStatusRoutes(router, status_monitor);
   auto http_server = startRestServer(options, router);

@@ -57,6 +57,8 @@ constexpr FlagSpec kFlags[] = {
      "0 = only the idle timeout"},
     {"rest_max_connections", FlagType::kUint, "COUNT", "half the open files, 16 to 16384",
      "Open REST connections at most; above it the oldest idle one is closed"},
+    {"rest_max_request_memory_bytes", FlagType::kUint, "BYTES", "2147483648",
+     "Most memory one REST request may cost (body, JSON decoding, response); more gets 413"},
     {"model_name", FlagType::kString, "NAME", "none", "Model name (single-model mode)"},
     {"model_path", FlagType::kString, "PATH", "none",
      "Folder of numeric model versions (single-model mode)"},
@@ -169,6 +171,7 @@ ServerOptions readOptions(const cxxopts::ParseResult& parsed) {
   take(parsed, "rest_idle_timeout_seconds", o.rest_idle_timeout_seconds);
   take(parsed, "rest_header_timeout_seconds", o.rest_header_timeout_seconds);
   take(parsed, "rest_max_connections", o.rest_max_connections);
+  take(parsed, "rest_max_request_memory_bytes", o.rest_max_request_memory_bytes);
   take(parsed, "grpc_channel_arguments", o.grpc_channel_arguments);
   take(parsed, "model_name", o.model_name);
   take(parsed, "model_path", o.model_path);

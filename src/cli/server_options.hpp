@@ -35,6 +35,8 @@ struct ServerOptions {
   uint32_t rest_header_timeout_seconds = 10;
   // 0 = derived from the open-files limit (defaultRestMaxConnections); set by validation.
   uint32_t rest_max_connections = 0;
+  // What one REST request may cost in memory: body, JSON decoding, response (api/request_memory).
+  uint32_t rest_max_request_memory_bytes = 1u << 31;
   std::string grpc_channel_arguments;
   // Single-model mode.
   std::string model_name;

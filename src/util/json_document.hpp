@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,16 +24,27 @@ struct JsonLimits {
   // NaN, Infinity and -Infinity literals (not JSON, but mserve writes them for such float
   // outputs and perf_analyzer's random JSON data contains them): KServe REST bodies allow them.
   bool allow_nan_and_infinity = false;
+  // Most bytes the document may take (kDomBytesPerValue per value plus string bytes), counted
+  // while parsing: past it the parse stops with kRequestMemoryExceeded. REST bodies set it from
+  // the request's memory budget (api/request_memory.hpp).
+  uint64_t max_document_bytes = UINT64_MAX;
 };
+
+// Peak bytes one JSON value costs while RapidJSON builds a DOM: 16 in the parse stack, whose
+// capacity grows by half (so up to 24), and 16 more in the document once its array closes,
+// while the stack still holds its capacity. A two-byte value ("0,") thus costs ~20 bytes per
+// body byte (measured in docs/resource_bounds.md).
+inline constexpr uint64_t kDomBytesPerValue = 40;
 
 // Parses `text` (need not be NUL-terminated) into `document`; strings are copied into the
 // document's allocator. An array or object nested deeper than `limits.max_depth` levels (the
 // outermost is level 1) is kJsonNestingDepthExceeded with details "limit N levels"; a syntax
 // error, or a NUL in a string when refused, is kJsonInvalid ("Error: <message> Offset: N").
 // `reason`, if given, receives the cause alone ("Invalid value.", "nested deeper than 32 levels")
-// for messages that add their own context.
+// for messages that add their own context. `document_bytes`, if given, receives the document's
+// estimated peak size (as limits.max_document_bytes counts it).
 Status parseJsonDocument(std::string_view text, JsonLimits limits, rapidjson::Document& document,
-                         std::string* reason = nullptr);
+                         std::string* reason = nullptr, uint64_t* document_bytes = nullptr);
 
 // A JSON string's full text. RapidJSON strings may hold NUL ("INT32\u0000x"): reading
 // GetString() as a C string would cut them there and accept the prefix.

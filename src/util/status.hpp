@@ -57,6 +57,7 @@ enum class StatusCode {
   kRestUnsupportedMethod,
   kRestMalformedRequest,
   kRestPayloadTooLarge,
+  kRequestMemoryExceeded,  // --rest_max_request_memory_bytes (api/request_memory.hpp)
   kRestHeaderTooLarge,
   kRestUnsupportedTransferEncoding,
   kRestBodyIsNotAnObject,

@@ -98,6 +98,8 @@ constexpr Row kRows[] = {
     {StatusCode::kRestMalformedRequest, {400, kGrpcInvalidArgument, "Malformed HTTP request"}},
     {StatusCode::kRestPayloadTooLarge,
      {413, kGrpcResourceExhausted, "Request body is larger than allowed"}},
+    {StatusCode::kRequestMemoryExceeded,
+     {413, kGrpcResourceExhausted, "Request needs more memory than allowed"}},
     {StatusCode::kRestHeaderTooLarge,
      {431, kGrpcResourceExhausted, "Request header fields are larger than allowed"}},
     // RFC 9112 §6.1: a transfer coding the server does not understand is 501.

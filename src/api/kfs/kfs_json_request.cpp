@@ -17,6 +17,8 @@
 namespace mserve::api::kfs {
 namespace {
 
+using api::chargeConvertedInput;
+using api::RequestMemory;
 using api::toElement;
 using rapidjson::Value;
 using tensor::inputSuffix;
@@ -101,7 +103,7 @@ Status viewStrings(const Value& data, int64_t count, tensor::InputTensor& tensor
 }
 
 Status decodeJsonData(const Value& data, int64_t count, tensor::InputTensor& tensor,
-                      tensor::InferenceRequest& request) {
+                      RequestMemory& memory, tensor::InferenceRequest& request) {
   using tensor::DataType;
   if (!data.IsArray()) {
     return Status(StatusCode::kRestCouldNotParseInput,
@@ -110,6 +112,7 @@ Status decodeJsonData(const Value& data, int64_t count, tensor::InputTensor& ten
   int64_t leaves = 0;
   forEachLeaf(data, [&](const Value&) { return ++leaves, true; });
   if (leaves != count) return tensor::valueCountError(count, leaves, tensor.name);
+  MSERVE_RETURN_IF_ERROR(chargeConvertedInput(memory, count, tensor.datatype));
   switch (tensor.datatype) {
     case DataType::kBool:
       return convertData<bool>(data, count, tensor, request);
@@ -217,7 +220,8 @@ util::StatusOr<std::optional<uint64_t>> binaryDataSize(const Value& input,
 }
 
 Status decodeInput(const Value& input, BinaryData& binary, bool only_input,
-                   const shm::RegionRegistry* shm, tensor::InferenceRequest& request) {
+                   const shm::RegionRegistry* shm, RequestMemory& memory,
+                   tensor::InferenceRequest& request) {
   const Value* name = input.IsObject() ? member(input, "name") : nullptr;
   if (name == nullptr || !name->IsString()) {
     return Status(StatusCode::kRestCouldNotParseInput, "every input needs a string name");
@@ -260,7 +264,7 @@ Status decodeInput(const Value& input, BinaryData& binary, bool only_input,
   if (data != nullptr && size->has_value()) {
     return Status(StatusCode::kRestContentsFieldNotEmpty, "input name: " + tensor.name);
   }
-  if (data != nullptr) return decodeJsonData(*data, *count, tensor, request);
+  if (data != nullptr) return decodeJsonData(*data, *count, tensor, memory, request);
   if (!size->has_value() && !binary.present) {
     return Status(StatusCode::kRestCouldNotParseInput,
                   "no data and no binary data" + inputSuffix(tensor.name));
@@ -269,13 +273,13 @@ Status decodeInput(const Value& input, BinaryData& binary, bool only_input,
 }
 
 Status decodeInputs(const Value* inputs, BinaryData& binary, const shm::RegionRegistry* shm,
-                    tensor::InferenceRequest& request) {
+                    RequestMemory& memory, tensor::InferenceRequest& request) {
   if (inputs == nullptr || !inputs->IsArray() || inputs->Empty()) {
     return Status(StatusCode::kRestNoInputsFound);
   }
   request.inputs.reserve(inputs->Size());
   for (const Value& input : inputs->GetArray()) {
-    MSERVE_RETURN_IF_ERROR(decodeInput(input, binary, inputs->Size() == 1, shm, request));
+    MSERVE_RETURN_IF_ERROR(decodeInput(input, binary, inputs->Size() == 1, shm, memory, request));
   }
   std::unordered_set<std::string_view> names;
   for (const tensor::InputTensor& tensor : request.inputs) {
@@ -376,11 +380,13 @@ util::Status decodeRestInferRequest(std::optional<std::string_view> header_lengt
   const std::string_view body(out.body);
   auto json_size = jsonLength(header_length, body.size());
   if (!json_size.isOk()) return json_size.status();
-  MSERVE_RETURN_IF_ERROR(parseJson(body.substr(0, *json_size), max_json_depth, out.json));
+  MSERVE_RETURN_IF_ERROR(out.memory.charge(body.size(), "the body"));
+  MSERVE_RETURN_IF_ERROR(
+      parseJson(body.substr(0, *json_size), max_json_depth, out.memory, out.json));
   if (!out.json.IsObject()) return Status(StatusCode::kRestBodyIsNotAnObject);
   MSERVE_RETURN_IF_ERROR(decodeRequestParameters(out.json, out));
   BinaryData binary{body.substr(*json_size), header_length.has_value()};
-  MSERVE_RETURN_IF_ERROR(decodeInputs(member(out.json, "inputs"), binary, shm, out.request));
+  MSERVE_RETURN_IF_ERROR(decodeInputs(member(out.json, "inputs"), binary, shm, out.memory, out.request));
   return decodeOutputs(member(out.json, "outputs"), shm, out);
 }
 

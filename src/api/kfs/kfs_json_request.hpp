@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/kfs/kfs_shared_memory.hpp"
+#include "api/request_memory.hpp"
 #include "tensor/inference_request.hpp"
 #include "util/status.hpp"
 
@@ -34,11 +35,14 @@ struct RestInferRequest {
   // Requested outputs the client wants written into shared memory (parallel to
   // request.requested_outputs; empty when none does).
   ShmOutputSlots output_slots;
+  // What the body, its decoding and the response cost, against the caller's limit.
+  RequestMemory memory;
 };
 
 // Decodes `out.body` into the other fields of `out` (model name and version are the caller's).
 // `header_length` is the Inference-Header-Content-Length header value, if present. Tensors in
-// shared memory are looked up in `shm` (null: the extension is off).
+// shared memory are looked up in `shm` (null: the extension is off). The body, the JSON
+// document and converted values are charged to `out.memory` (set its limit first).
 util::Status decodeRestInferRequest(std::optional<std::string_view> header_length,
                                     size_t max_json_depth, RestInferRequest& out,
                                     const shm::RegionRegistry* shm = nullptr);

@@ -1,6 +1,5 @@
 #include "api/kfs/kfs_json_response.hpp"
 
-#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
@@ -10,8 +9,9 @@
 #include <span>
 #include <type_traits>
 
-#include "api/kfs/kfs_response_encoder.hpp"
+#include "api/json_output.hpp"
 #include "api/kfs/kfs_shared_memory.hpp"
+#include "api/kfs/kfs_response_encoder.hpp"
 #include "tensor/shape.hpp"
 
 namespace mserve::api::kfs {
@@ -21,7 +21,8 @@ using util::Status;
 using util::StatusCode;
 // NaN and infinities print as NaN/Infinity (as Python's json and tritonclient read them)
 // instead of failing the whole response.
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
+// Written straight into the response body, bounded by the request's memory limit.
+using JsonWriter = rapidjson::Writer<BoundedJsonOutput, rapidjson::UTF8<>, rapidjson::UTF8<>,
                                      rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
 
 struct Fp16 {
@@ -61,45 +62,49 @@ void writeValue(JsonWriter& writer, T value) {
   }
 }
 
+// Stops early once the output overflowed: the response is an error then.
 template <typename T>
-void writeValues(JsonWriter& writer, std::span<const std::byte> data) {
+void writeValues(JsonWriter& writer, std::span<const std::byte> data,
+                 const BoundedJsonOutput& out) {
   const size_t count = data.size() / sizeof(T);
   for (size_t i = 0; i < count; ++i) {
+    if (i % 4096 == 0 && out.overflowed()) return;
     T value;
     std::memcpy(&value, data.data() + i * sizeof(T), sizeof(T));  // engine memory may be unaligned
     writeValue(writer, value);
   }
 }
 
-void writeData(JsonWriter& writer, const tensor::OutputTensor& output) {
+void writeData(JsonWriter& writer, const tensor::OutputTensor& output,
+               const BoundedJsonOutput& out) {
   using tensor::DataType;
   switch (output.datatype) {
     case DataType::kBool:
-      return writeValues<bool>(writer, output.data);
+      return writeValues<bool>(writer, output.data, out);
     case DataType::kUint8:
-      return writeValues<uint8_t>(writer, output.data);
+      return writeValues<uint8_t>(writer, output.data, out);
     case DataType::kUint16:
-      return writeValues<uint16_t>(writer, output.data);
+      return writeValues<uint16_t>(writer, output.data, out);
     case DataType::kUint32:
-      return writeValues<uint32_t>(writer, output.data);
+      return writeValues<uint32_t>(writer, output.data, out);
     case DataType::kUint64:
-      return writeValues<uint64_t>(writer, output.data);
+      return writeValues<uint64_t>(writer, output.data, out);
     case DataType::kInt8:
-      return writeValues<int8_t>(writer, output.data);
+      return writeValues<int8_t>(writer, output.data, out);
     case DataType::kInt16:
-      return writeValues<int16_t>(writer, output.data);
+      return writeValues<int16_t>(writer, output.data, out);
     case DataType::kInt32:
-      return writeValues<int32_t>(writer, output.data);
+      return writeValues<int32_t>(writer, output.data, out);
     case DataType::kInt64:
-      return writeValues<int64_t>(writer, output.data);
+      return writeValues<int64_t>(writer, output.data, out);
     case DataType::kFp16:
-      return writeValues<Fp16>(writer, output.data);
+      return writeValues<Fp16>(writer, output.data, out);
     case DataType::kFp32:
-      return writeValues<float>(writer, output.data);
+      return writeValues<float>(writer, output.data, out);
     case DataType::kFp64:
-      return writeValues<double>(writer, output.data);
+      return writeValues<double>(writer, output.data, out);
     case DataType::kBf16:
-      return writeValues<Bf16>(writer, output.data);
+      return writeValues<Bf16>(writer, output.data, out);
     case DataType::kBytes:
       for (std::string_view element : output.strings) {
         writer.String(element.data(), static_cast<rapidjson::SizeType>(element.size()));
@@ -149,7 +154,7 @@ void writeString(JsonWriter& writer, std::string_view text) {
 enum class OutputForm { kJson, kBinary, kSharedMemory };
 
 void writeOutput(JsonWriter& writer, const tensor::OutputTensor& output, OutputForm form,
-                 size_t binary_size) {
+                 size_t binary_size, const BoundedJsonOutput& out) {
   writer.StartObject();
   writer.Key("name");
   writeString(writer, output.name);
@@ -168,21 +173,95 @@ void writeOutput(JsonWriter& writer, const tensor::OutputTensor& output, OutputF
   } else if (form == OutputForm::kJson) {
     writer.Key("data");
     writer.StartArray();
-    writeData(writer, output);
+    writeData(writer, output, out);
     writer.EndArray();
   }
+  writer.EndObject();
+}
+
+// Most characters an element takes in JSON, its separating comma included: "-128," for INT8,
+// RapidJSON's longest double ("-2.2250738585072014e-308,") for the floating types.
+size_t maxElementChars(tensor::DataType datatype) {
+  using tensor::DataType;
+  switch (datatype) {
+    case DataType::kBool:
+      return 6;
+    case DataType::kUint8:
+      return 4;
+    case DataType::kInt8:
+      return 5;
+    case DataType::kUint16:
+      return 6;
+    case DataType::kInt16:
+      return 7;
+    case DataType::kUint32:
+      return 11;
+    case DataType::kInt32:
+      return 12;
+    case DataType::kUint64:
+    case DataType::kInt64:
+      return 21;
+    case DataType::kFp16:
+    case DataType::kFp32:
+    case DataType::kFp64:
+    case DataType::kBf16:
+    case DataType::kBytes:
+      break;
+  }
+  return 26;
+}
+
+// A string's byte may print as \u00XX; keys, quotes and brackets of one response or output.
+constexpr size_t kMaxEscapedChars = 6;
+constexpr size_t kResponseOverheadChars = 96;
+constexpr size_t kMaxDimChars = 21;
+
+// An upper bound on the characters `output` takes in the JSON part of the response.
+size_t jsonBound(const tensor::OutputTensor& output, OutputForm form) {
+  size_t bound = kResponseOverheadChars + kMaxEscapedChars * output.name.size() +
+                 kMaxDimChars * output.shape.size();
+  if (form != OutputForm::kJson) return bound;
+  if (output.datatype != tensor::DataType::kBytes) {
+    return bound + maxElementChars(output.datatype) *
+                       (output.data.size() / tensor::elementSize(output.datatype));
+  }
+  for (std::string_view element : output.strings) bound += 3 + kMaxEscapedChars * element.size();
+  return bound;
+}
+
+void writeResponseJson(const tensor::InferenceResponse& response,
+                       const std::vector<OutputForm>& forms,
+                       const std::vector<size_t>& binary_sizes, BoundedJsonOutput& out) {
+  JsonWriter writer(out);
+  writer.StartObject();
+  writer.Key("model_name");
+  writeString(writer, response.model_name);
+  if (!response.id.empty()) {
+    writer.Key("id");
+    writeString(writer, response.id);
+  }
+  writer.Key("model_version");
+  writeString(writer, std::to_string(response.model_version));
+  writer.Key("outputs");
+  writer.StartArray();
+  for (size_t i = 0; i < response.outputs.size() && !out.overflowed(); ++i) {
+    writeOutput(writer, response.outputs[i], forms[i], binary_sizes[i], out);
+  }
+  writer.EndArray();
   writer.EndObject();
 }
 
 }  // namespace
 
 util::StatusOr<RestInferBody> encodeRestInferResponse(const tensor::InferenceResponse& response,
-                                                      const RestInferRequest& request) {
+                                                      RestInferRequest& request) {
   std::vector<OutputForm> forms;
   std::vector<size_t> binary_sizes;
   forms.reserve(response.outputs.size());
   binary_sizes.reserve(response.outputs.size());
   size_t binary_total = 0;
+  size_t json_bound = kResponseOverheadChars + kMaxEscapedChars * response.model_name.size() +
+                      kMaxEscapedChars * response.id.size();
   for (const tensor::OutputTensor& output : response.outputs) {
     auto size = rawSize(output);
     if (!size.isOk()) return size.status();
@@ -198,36 +277,25 @@ util::StatusOr<RestInferBody> encodeRestInferResponse(const tensor::InferenceRes
     } else {
       forms.push_back(OutputForm::kJson);
     }
+    json_bound += jsonBound(output, forms.back());
   }
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  writer.StartObject();
-  writer.Key("model_name");
-  writeString(writer, response.model_name);
-  if (!response.id.empty()) {
-    writer.Key("id");
-    writeString(writer, response.id);
-  }
-  writer.Key("model_version");
-  writeString(writer, std::to_string(response.model_version));
-  writer.Key("outputs");
-  writer.StartArray();
-  for (size_t i = 0; i < response.outputs.size(); ++i) {
-    writeOutput(writer, response.outputs[i], forms[i], binary_sizes[i]);
-  }
-  writer.EndArray();
-  writer.EndObject();
-
+  MSERVE_RETURN_IF_ERROR(request.memory.charge(binary_total, "the binary outputs"));
   RestInferBody result;
-  result.body.reserve(buffer.GetSize() + binary_total);
-  result.body.append(buffer.GetString(), buffer.GetSize());
+  // Room for the text and the binary outputs at once: the body is never reallocated.
+  const size_t json_room = std::min<uint64_t>(json_bound, request.memory.remaining());
+  result.body.reserve(json_room + binary_total);
+  BoundedJsonOutput output(result.body, json_room);
+  writeResponseJson(response, forms, binary_sizes, output);
+  if (output.overflowed()) return request.memory.exceeded("the JSON response");
+  MSERVE_RETURN_IF_ERROR(request.memory.charge(output.size(), "the JSON response"));
+  const size_t json_size = result.body.size();
   for (size_t i = 0; i < response.outputs.size(); ++i) {
     if (forms[i] == OutputForm::kBinary) {
       MSERVE_RETURN_IF_ERROR(appendRawOutput(response.outputs[i], result.body));
     }
   }
   if (std::find(forms.begin(), forms.end(), OutputForm::kBinary) != forms.end()) {
-    result.json_length = buffer.GetSize();
+    result.json_length = json_size;
   }
   return result;
 }

@@ -25,8 +25,9 @@ struct RestInferBody {
 // entry in `outputs` says binary_data true, else if request-level binary_data_output is true.
 // FP32 prints as the double it widens to (OVMS); FP16 and BF16 outputs in JSON are widened to
 // numbers too (OVMS refuses them). OV_INTERNAL_SERIALIZATION_ERROR if an output's bytes do not
-// match its shape.
+// match its shape. The body is charged to request.memory; REQUEST_MEMORY_EXCEEDED (413) when it
+// would not fit (the JSON text is written into the body directly and stops at the limit).
 util::StatusOr<RestInferBody> encodeRestInferResponse(const tensor::InferenceResponse& response,
-                                                      const RestInferRequest& request);
+                                                      RestInferRequest& request);
 
 }  // namespace mserve::api::kfs

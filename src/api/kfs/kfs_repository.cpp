@@ -28,7 +28,8 @@ util::StatusOr<rapidjson::Document> parseBody(std::string_view body, size_t max_
     document.SetObject();
     return std::move(document);
   }
-  MSERVE_RETURN_IF_ERROR(parseJson(body, max_json_depth, document));
+  RequestMemory memory;  // a small control body: the default limit bounds its document
+  MSERVE_RETURN_IF_ERROR(parseJson(body, max_json_depth, memory, document));
   if (!document.IsObject()) return invalid("the request body must be a JSON object");
   return std::move(document);
 }
@@ -51,7 +52,8 @@ Status fileOverridesUnsupported(std::string_view key) {
 // The override as sent, once its nesting is known to be bounded.
 util::StatusOr<std::optional<std::string>> checkedConfig(std::string config) {
   rapidjson::Document document;
-  if (Status parsed = parseJson(config, kMaxConfigDepth, document); !parsed.isOk()) {
+  RequestMemory memory;
+  if (Status parsed = parseJson(config, kMaxConfigDepth, memory, document); !parsed.isOk()) {
     return invalid("Unable to parse 'config': " + parsed.message());
   }
   return std::optional<std::string>(std::move(config));

@@ -75,7 +75,7 @@ void statistics(const KfsBackend& backend, const HttpRequest& request, const Res
 }
 
 HttpResponse inferResponse(const util::Status& status, const tensor::InferenceResponse* response,
-                           const RestInferRequest& request) {
+                           RestInferRequest& request) {
   if (!status.isOk()) return errorResponse(status);
   auto encoded = encodeRestInferResponse(*response, request);
   if (!encoded.isOk()) return errorResponse(encoded.status());
@@ -95,6 +95,7 @@ void infer(KfsBackend& backend, const KfsRestOptions& options, HttpRequest& requ
   // The context owns the body: input views point into it until the backend calls back.
   auto context = std::make_shared<RestInferRequest>();
   context->body = std::move(request.body);
+  context->memory = RequestMemory(options.max_request_memory_bytes);
   context->request.interface = metrics::Interface::kRest;
   context->request.model_name = request.param("model");
   context->request.completion = request.executor;  // complete on the connection: one hop

@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "api/kfs/kfs_backend.hpp"
+#include "api/request_memory.hpp"
 #include "net/http/router.hpp"
 #include "shm/region_registry.hpp"
 
@@ -18,6 +19,7 @@ struct KfsRestOptions {
   // Where infer requests find tensors in system shared memory; null = extension off. Must
   // outlive the router.
   const shm::RegionRegistry* shm = nullptr;
+  uint64_t max_request_memory_bytes = kDefaultMaxRequestMemoryBytes;  // api/request_memory.hpp
 };
 
 // GET /v2, /v2/health/live, /v2/health/ready; for /v2/models/{m}[/versions/{v}]: GET (metadata),

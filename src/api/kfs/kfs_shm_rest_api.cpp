@@ -50,7 +50,8 @@ Status registerRegion(shm::RegionRegistry& registry, const std::string& name,
                       const std::string& body) {
   if (!registry.enabled()) return Status(StatusCode::kShmDisabled);
   rapidjson::Document json;
-  MSERVE_RETURN_IF_ERROR(parseJson(body, kRegisterJsonDepth, json));
+  RequestMemory memory;  // a small control body: the default limit bounds its document
+  MSERVE_RETURN_IF_ERROR(parseJson(body, kRegisterJsonDepth, memory, json));
   if (!json.IsObject()) return Status(StatusCode::kRestBodyIsNotAnObject);
   const auto key = json.FindMember("key");
   if (key == json.MemberEnd() || !key->value.IsString()) {

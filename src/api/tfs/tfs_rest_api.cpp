@@ -102,9 +102,9 @@ void modelMetadata(const kfs::KfsBackend& backend, const HttpRequest& request,
 }
 
 HttpResponse predictResponse(const Status& status, const tensor::InferenceResponse* response,
-                             RestFormat format) {
+                             TfsRestPredictRequest& request) {
   if (!status.isOk()) return errorResponse(status);
-  auto encoded = encodeTfsRestPredict(*response, format);
+  auto encoded = encodeTfsRestPredict(*response, request.format, request.memory);
   if (!encoded.isOk()) return errorResponse(encoded.status());
   return jsonResponse(std::move(*encoded));
 }
@@ -123,6 +123,7 @@ void predict(kfs::KfsBackend& backend, const TfsRestOptions& options, HttpReques
   // The context owns the body: input views point into it until the backend calls back.
   auto context = std::make_shared<TfsRestPredictRequest>();
   context->body = std::move(request.body);
+  context->memory = RequestMemory(options.max_request_memory_bytes);
   if (Status decoded = decodeTfsRestPredict(*model, options.max_json_depth, *context);
       !decoded.isOk()) {
     return respond(errorResponse(decoded));
@@ -136,7 +137,7 @@ void predict(kfs::KfsBackend& backend, const TfsRestOptions& options, HttpReques
   backend.infer(std::move(shared), [context, respond](const Status& result,
                                                       const tensor::InferenceResponse* response) {
     // Encoded here, on the connection's thread: the response's views die with this call.
-    respond(predictResponse(result, response, context->format));
+    respond(predictResponse(result, response, *context));
   });
 }
 

@@ -7,12 +7,14 @@
 #include <cstddef>
 
 #include "api/kfs/kfs_backend.hpp"
+#include "api/request_memory.hpp"
 #include "net/http/router.hpp"
 
 namespace mserve::api::tfs {
 
 struct TfsRestOptions {
   size_t max_json_depth = 100;  // --rest_max_json_depth; OVMS's parsers use 100
+  uint64_t max_request_memory_bytes = kDefaultMaxRequestMemoryBytes;  // api/request_memory.hpp
 };
 
 // GET /v1/models/{m}[/versions/{v}|/labels/{l}] (status), GET /v1/models/{m}[/versions/{v}]/

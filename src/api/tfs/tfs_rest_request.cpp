@@ -47,13 +47,14 @@ DataType datatypeFor(const kfs::ModelDescription& model, const InputParts& input
 }
 
 Status addInput(const kfs::ModelDescription& model, const InputParts& input, StatusCode parse_error,
-                tensor::InferenceRequest& request) {
+                RequestMemory& memory, tensor::InferenceRequest& request) {
   tensor::InputTensor& tensor = request.inputs.emplace_back();
   tensor.name = input.name;
   tensor.shape = input.shape;
   tensor.datatype = datatypeFor(model, input);
   const auto count = tensor::elementCount(tensor.shape);
   if (!count) return Status(parse_error, "shape overflows; input name: " + input.name);
+  MSERVE_RETURN_IF_ERROR(chargeConvertedInput(memory, *count, tensor.datatype));
   return fillTensor(input.parts, *count, parse_error, tensor, request);
 }
 
@@ -139,7 +140,8 @@ util::StatusOr<std::vector<InputParts>> columnInputs(const kfs::ModelDescription
 
 util::Status decodeTfsRestPredict(const kfs::ModelDescription& model, size_t max_json_depth,
                                   TfsRestPredictRequest& out) {
-  MSERVE_RETURN_IF_ERROR(kfs::parseJson(out.body, max_json_depth, out.json));
+  MSERVE_RETURN_IF_ERROR(out.memory.charge(out.body.size(), "the body"));
+  MSERVE_RETURN_IF_ERROR(kfs::parseJson(out.body, max_json_depth, out.memory, out.json));
   if (!out.json.IsObject()) return Status(StatusCode::kRestBodyIsNotAnObject);
   const Value* instances = member(out.json, "instances");
   const Value* columns = member(out.json, "inputs");
@@ -158,7 +160,7 @@ util::Status decodeTfsRestPredict(const kfs::ModelDescription& model, size_t max
     if (!names.insert(input.name).second) {
       return Status(StatusCode::kInvalidDuplicateInput, "input name: " + input.name);
     }
-    MSERVE_RETURN_IF_ERROR(addInput(model, input, parse_error, out.request));
+    MSERVE_RETURN_IF_ERROR(addInput(model, input, parse_error, out.memory, out.request));
   }
   return Status::ok();
 }

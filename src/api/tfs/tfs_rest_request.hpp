@@ -12,6 +12,7 @@
 #include <string>
 
 #include "api/kfs/kfs_backend.hpp"
+#include "api/request_memory.hpp"
 #include "tensor/inference_request.hpp"
 #include "util/status.hpp"
 
@@ -27,6 +28,8 @@ struct TfsRestPredictRequest {
   rapidjson::Document json;
   tensor::InferenceRequest request;
   RestFormat format = RestFormat::kRow;  // decides the response's shape
+  // What the body, its decoding and the response cost, against the caller's limit.
+  RequestMemory memory;
 };
 
 // Decodes out.body into the other fields (model name and version are the caller's, from the
@@ -34,7 +37,8 @@ struct TfsRestPredictRequest {
 // have are typed by their JSON (number FP32, bool BOOL, string BYTES) and left to serving/ to
 // refuse. Errors use OVMS's REST codes (JSON_INVALID, REST_BODY_IS_NOT_AN_OBJECT,
 // REST_PREDICT_UNKNOWN_ORDER, REST_NO_INSTANCES_FOUND, REST_NO_INPUTS_FOUND,
-// REST_INSTANCES_BATCH_SIZE_DIFFER, REST_COULD_NOT_PARSE_INSTANCE/INPUT, ...).
+// REST_INSTANCES_BATCH_SIZE_DIFFER, REST_COULD_NOT_PARSE_INSTANCE/INPUT, ...). The body, the
+// JSON document and converted values are charged to out.memory (set its limit first).
 util::Status decodeTfsRestPredict(const kfs::ModelDescription& model, size_t max_json_depth,
                                   TfsRestPredictRequest& out);
 

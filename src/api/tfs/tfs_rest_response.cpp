@@ -2,13 +2,13 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <string_view>
 
+#include "api/json_output.hpp"
 #include "api/tfs/tfs_base64.hpp"
 #include "tensor/shape.hpp"
 
@@ -18,7 +18,8 @@ namespace {
 using tensor::DataType;
 using util::Status;
 using util::StatusCode;
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+// Written straight into the response body, bounded by the request's memory limit.
+using Writer = rapidjson::PrettyWriter<BoundedJsonOutput>;
 
 template <typename T>
 T load(const tensor::OutputTensor& output, size_t index) {
@@ -189,12 +190,13 @@ std::string printJson(const google::protobuf::Message& message) {
 }  // namespace
 
 util::StatusOr<std::string> encodeTfsRestPredict(const tensor::InferenceResponse& response,
-                                                 RestFormat format) {
+                                                 RestFormat format, RequestMemory& memory) {
   for (const tensor::OutputTensor& output : response.outputs) {
     MSERVE_RETURN_IF_ERROR(checkOutput(output));
   }
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  std::string body;
+  BoundedJsonOutput out(body, memory.remaining());
+  Writer writer(out);
   writer.SetIndent(' ', 4);
   writer.SetFormatOptions(rapidjson::kFormatSingleLineArray);
   writer.StartObject();
@@ -206,7 +208,9 @@ util::StatusOr<std::string> encodeTfsRestPredict(const tensor::InferenceResponse
     writeColumns(writer, response);
   }
   writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  if (out.overflowed()) return memory.exceeded("the JSON response");
+  MSERVE_RETURN_IF_ERROR(memory.charge(body.size(), "the JSON response"));
+  return body;
 }
 
 std::string modelStatusJson(const tensorflow::serving::GetModelStatusResponse& status) {

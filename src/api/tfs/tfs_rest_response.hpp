@@ -18,9 +18,10 @@ namespace mserve::api::tfs {
 // share its first dimension, else REST_COULD_NOT_PARSE_OUTPUT). Floats print in their shortest
 // exact form, NaN and infinities as NaN/Infinity/-Infinity (as TF Serving); BYTES outputs as
 // strings, or {"b64": ...} when the output name ends in "_bytes" (TF Serving's rule). FP16 and
-// BF16 outputs are REST_UNSUPPORTED_PRECISION, as in OVMS.
+// BF16 outputs are REST_UNSUPPORTED_PRECISION, as in OVMS. The text is charged to `memory` and
+// stops at its limit (REQUEST_MEMORY_EXCEEDED, 413).
 util::StatusOr<std::string> encodeTfsRestPredict(const tensor::InferenceResponse& response,
-                                                 RestFormat format);
+                                                 RestFormat format, RequestMemory& memory);
 
 // {"model_version_status": [...]}: pretty-printed, primitive fields always printed, the version
 // a string (int64 in proto JSON).

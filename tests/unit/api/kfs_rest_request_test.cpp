@@ -196,13 +196,15 @@ TEST(KfsRestRequest, InvalidJsonIs412WithRapidJsonTextAndOffset) {
 TEST(KfsRestRequest, NestingDepthIsLimited) {
   const std::string deep = std::string(101, '[') + std::string(101, ']');
   rapidjson::Document document;
-  const util::Status status = parseJson(deep, 100, document);
+  api::RequestMemory memory;
+  const util::Status status = parseJson(deep, 100, memory, document);
   EXPECT_EQ(status.code(), StatusCode::kJsonNestingDepthExceeded);
   EXPECT_NE(status.message().find("--rest_max_json_depth"), std::string::npos);
-  EXPECT_TRUE(parseJson(std::string(100, '[') + std::string(100, ']'), 100, document).isOk());
+  EXPECT_TRUE(
+      parseJson(std::string(100, '[') + std::string(100, ']'), 100, memory, document).isOk());
   // Far past any stack: refused while parsing, nothing recursive ever sees it.
   const std::string huge(1 << 20, '[');
-  EXPECT_EQ(parseJson(huge, 100, document).code(), StatusCode::kJsonNestingDepthExceeded);
+  EXPECT_EQ(parseJson(huge, 100, memory, document).code(), StatusCode::kJsonNestingDepthExceeded);
 }
 
 TEST(KfsRestRequest, OutputsAndBinaryFlags) {
@@ -299,6 +301,42 @@ TEST(KfsRestRequest, InferenceHeaderContentLengthErrors) {
   const util::Status status = decodeRestInferRequest(std::string_view(longer), 100, out);
   EXPECT_EQ(status.code(), StatusCode::kRestInferenceHeaderContentLengthExceeded);
   EXPECT_EQ(status.httpStatus(), 400);
+}
+
+// A body of many small values would grow a DOM ~20 times its size: it is refused while parsing,
+// with the flag named, once the document would pass the request's memory limit.
+TEST(KfsRestRequest, JsonDocumentIsChargedToTheRequestMemory) {
+  std::string data = "[0";
+  for (int i = 1; i < 100000; ++i) data += ",0";
+  data += "]";
+  const std::string json =
+      R"({"inputs":[{"name":"b","shape":[100000],"datatype":"INT32","data":)" + data + "}]}";
+  RestInferRequest small;
+  small.memory = api::RequestMemory(1 << 20);  // 1 MiB: the DOM alone needs ~4 MB
+  const util::Status refused = decode(small, json);
+  EXPECT_EQ(refused.code(), StatusCode::kRequestMemoryExceeded);
+  EXPECT_EQ(refused.httpStatus(), 413);
+  EXPECT_NE(refused.message().find("--rest_max_request_memory_bytes"), std::string::npos)
+      << refused.message();
+  RestInferRequest large;
+  large.memory = api::RequestMemory(64 << 20);
+  ASSERT_TRUE(decode(large, json).isOk());
+  // Body, document (kDomBytesPerValue per value) and the converted INT32 values.
+  EXPECT_GE(large.memory.used(), json.size() + 100000 * kDomBytesPerValue + 100000 * 4);
+  EXPECT_EQ(valuesOf<int32_t>(large.request.inputs[0]).size(), 100000u);
+}
+
+// Binary data is viewed, not converted: only the body is charged for it.
+TEST(KfsRestRequest, BinaryBodyIsChargedOnce) {
+  const std::vector<float> values(1000, 1.5f);
+  const std::string json = R"({"inputs":[{"name":"b","shape":[1000],"datatype":"FP32",)"
+                           R"("parameters":{"binary_data_size":4000}}]})";
+  RestInferRequest out;
+  out.memory = api::RequestMemory(4000 + json.size() + 64 * kDomBytesPerValue);
+  ASSERT_TRUE(decode(out, json, rawOf(values)).isOk());
+  RestInferRequest tight;
+  tight.memory = api::RequestMemory(3999);
+  EXPECT_EQ(decode(tight, json, rawOf(values)).code(), StatusCode::kRequestMemoryExceeded);
 }
 
 }  // namespace

@@ -106,7 +106,8 @@ TEST(KfsRestResponseTypes, HalfFloatsBoolsAndSpecialValuesInJson) {
   response.outputs.push_back(output("b", DataType::kBf16, {2}, bf16));
   response.outputs.push_back(output("o", DataType::kBool, {2}, bools));
   response.outputs.push_back(output("d", DataType::kFp64, {2}, doubles));
-  auto encoded = encodeRestInferResponse(response, RestInferRequest{});
+  RestInferRequest request;
+  auto encoded = encodeRestInferResponse(response, request);
   ASSERT_TRUE(encoded.isOk());
   EXPECT_NE(encoded->body.find(R"("data":[1.0,-2.0,0.333251953125,5.960464477539063e-8])"),
             std::string::npos)
@@ -120,9 +121,54 @@ TEST(KfsRestResponseTypes, BytesThatDoNotMatchTheShapeAreASerializationError) {
   const std::vector<float> three = {1, 2, 3};
   tensor::InferenceResponse response;
   response.outputs.push_back(output("f", DataType::kFp32, {2}, three));
-  auto encoded = encodeRestInferResponse(response, RestInferRequest{});
+  RestInferRequest request;
+  auto encoded = encodeRestInferResponse(response, request);
   ASSERT_FALSE(encoded.isOk());
   EXPECT_EQ(encoded.status().code(), util::StatusCode::kOvInternalSerializationError);
+}
+
+// The JSON text is written into the body directly and stops at the request's memory limit.
+TEST_F(KfsRestResponse, JsonPastTheMemoryLimitIsRefused) {
+  RestInferRequest unlimited;
+  auto full = encodeRestInferResponse(response_, unlimited);
+  ASSERT_TRUE(full.isOk());
+  EXPECT_EQ(unlimited.memory.used(), full->body.size());
+  RestInferRequest exact;
+  exact.memory = api::RequestMemory(full->body.size());
+  auto fits = encodeRestInferResponse(response_, exact);
+  ASSERT_TRUE(fits.isOk());
+  EXPECT_EQ(fits->body, full->body);
+  RestInferRequest tight;
+  tight.memory = api::RequestMemory(full->body.size() - 1);
+  auto refused = encodeRestInferResponse(response_, tight);
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().code(), util::StatusCode::kRequestMemoryExceeded);
+  EXPECT_NE(refused.status().message().find("--rest_max_request_memory_bytes"), std::string::npos);
+}
+
+TEST_F(KfsRestResponse, BinaryOutputsAreChargedToo) {
+  RestInferRequest request;
+  request.binary_data_output = true;
+  request.memory = api::RequestMemory(sizeof(float) * 2 + sizeof(int64_t) * 2);  // no room left
+  auto refused = encodeRestInferResponse(response_, request);
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().code(), util::StatusCode::kRequestMemoryExceeded);
+}
+
+// A large float output: every value fits the reserved room, so the body never reallocates and
+// prints exactly as before (no separate buffer copied at the end).
+TEST(KfsRestResponseTypes, LargeOutputIsReservedOnce) {
+  std::vector<float> values(100000);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = -1.0f / static_cast<float>(i + 3);
+  tensor::InferenceResponse response;
+  response.outputs.push_back(
+      output("f", DataType::kFp32, {static_cast<int64_t>(values.size())}, values));
+  RestInferRequest request;
+  auto encoded = encodeRestInferResponse(response, request);
+  ASSERT_TRUE(encoded.isOk());
+  EXPECT_NE(encoded->body.find("-0.3333333432674408,-0.25,"), std::string::npos);
+  EXPECT_GE(encoded->body.capacity(), encoded->body.size());
+  EXPECT_LE(encoded->body.capacity(), 26 * values.size() + 1024);
 }
 
 TEST(KfsRestMetadata, ServerModelAndConfigJson) {

@@ -178,5 +178,16 @@ TEST(TfsRestRequest, EmptyArraysAreEmptyTensors) {
   EXPECT_TRUE(input(*d, "b").data.empty());
 }
 
+TEST(TfsRestRequest, JsonDocumentIsChargedToTheRequestMemory) {
+  std::string instances = "[0";
+  for (int i = 1; i < 50000; ++i) instances += ",0";
+  TfsRestPredictRequest predict;
+  predict.body = R"({"instances":)" + instances + "]}";
+  predict.memory = RequestMemory(1 << 20);
+  const util::Status status = decodeTfsRestPredict(kOneInput, 100, predict);
+  EXPECT_EQ(status.code(), util::StatusCode::kRequestMemoryExceeded);
+  EXPECT_NE(status.message().find("--rest_max_request_memory_bytes"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mserve::api::tfs

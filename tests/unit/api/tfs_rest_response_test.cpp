@@ -28,6 +28,13 @@ std::string compact(std::string json) {
   return out;
 }
 
+// Encodes with the default memory limit.
+util::StatusOr<std::string> encodeTfsRestPredict(const tensor::InferenceResponse& response,
+                                                 RestFormat format) {
+  RequestMemory memory;
+  return tfs::encodeTfsRestPredict(response, format, memory);
+}
+
 std::string encode(const tensor::InferenceResponse& response, RestFormat format) {
   auto json = encodeTfsRestPredict(response, format);
   EXPECT_TRUE(json.isOk()) << json.status().message();
@@ -124,6 +131,21 @@ TEST(TfsRestResponse, MetadataJsonHasTheAnyType) {
                       R"("unknownRank":false})"),
             std::string::npos)
       << json;
+}
+
+TEST(TfsRestResponse, JsonPastTheMemoryLimitIsRefused) {
+  const std::vector<float> values(1000, 0.5f);
+  tensor::InferenceResponse response;
+  response.outputs.push_back(output("a", DataType::kFp32, {1000}, values));
+  RequestMemory unlimited;
+  auto full = tfs::encodeTfsRestPredict(response, RestFormat::kColumn, unlimited);
+  ASSERT_TRUE(full.isOk());
+  EXPECT_EQ(unlimited.used(), full->size());
+  RequestMemory tight(full->size() - 1);
+  auto refused = tfs::encodeTfsRestPredict(response, RestFormat::kColumn, tight);
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().code(), util::StatusCode::kRequestMemoryExceeded);
+  EXPECT_NE(refused.status().message().find("--rest_max_request_memory_bytes"), std::string::npos);
 }
 
 }  // namespace
