@@ -1,6 +1,7 @@
 // mserve entry point: parse the command line, start the gRPC and REST servers, load the model
 // (or config.json's models), serve until SIGINT or SIGTERM, then drain in-flight requests and
 // exit 0 (REFERENCE.md §1.3, §9.3).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -51,6 +52,10 @@ constexpr int kExitStartFailure = 1;
 constexpr auto kHealthPeriod = std::chrono::milliseconds(500);
 // Completion threads only encode responses; inference runs on OpenVINO's own threads.
 constexpr size_t kCompletionThreads = 2;
+// Binary image decoding, off the REST and gRPC threads: one thread per CPU of the budget, at
+// most this many, and this many requests waiting per thread before more are refused (503).
+constexpr uint32_t kMaxImageDecodeThreads = 4;
+constexpr size_t kImageDecodeWaitingPerThread = 16;
 
 // The metrics settings: from the command line, or from config.json's monitoring section (OVMS
 // refuses both at once). Returns a null registry when metrics are off.
@@ -201,6 +206,8 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
   backend.setImageLimits({.max_pixels = options.max_image_pixels});
   const bool explicit_control = options.model_control_mode == "explicit";
   if (explicit_control) backend.enableModelControl();
+  const uint32_t decode_threads = std::min(cpu_budget.cpus, kMaxImageDecodeThreads);
+  backend.startImageDecoders(decode_threads, decode_threads * kImageDecodeWaitingPerThread);
   // Before the services that lend its regions to requests: destroyed (unmapping every region)
   // after they are gone.
   shm::RegionRegistry shm_registry(options.allow_system_shared_memory);

@@ -25,14 +25,18 @@ struct PreparedRequest {
 
 }  // namespace
 
+bool hasImageInputs(const std::vector<engine::TensorInfo>& model_inputs,
+                    const tensor::InferenceRequest& request) {
+  for (const tensor::InputTensor& input : request.inputs) {
+    if (imageTarget(model_inputs, input) != nullptr) return true;
+  }
+  return false;
+}
+
 util::StatusOr<std::shared_ptr<const tensor::InferenceRequest>> prepareBinaryInputs(
     const std::vector<engine::TensorInfo>& model_inputs,
     std::shared_ptr<const tensor::InferenceRequest> request, const image::ImageLimits& limits) {
-  bool any = false;
-  for (const tensor::InputTensor& input : request->inputs) {
-    any = any || imageTarget(model_inputs, input) != nullptr;
-  }
-  if (!any) return request;
+  if (!hasImageInputs(model_inputs, *request)) return request;
 
   auto holder = std::make_shared<PreparedRequest>();
   tensor::InferenceRequest& prepared = holder->prepared;

@@ -13,6 +13,11 @@
 
 namespace mserve::serving {
 
+// Whether some input of `request` is a batch of images for `model_inputs` (cheap: names and
+// types only), i.e. whether prepareBinaryInputs() will decode anything.
+bool hasImageInputs(const std::vector<engine::TensorInfo>& model_inputs,
+                    const tensor::InferenceRequest& request);
+
 // `request` itself when no input is an image batch. Otherwise a request whose image inputs are
 // replaced by the decoded tensors (held in its owned_buffers) and whose other inputs still view
 // `request`'s data: the returned pointer keeps `request` alive.

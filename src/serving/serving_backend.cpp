@@ -127,11 +127,34 @@ void ServingBackend::infer(std::shared_ptr<const tensor::InferenceRequest> reque
                                              std::chrono::steady_clock::now() - received)
                                              .count()));
   };
+  if (image_decoders_ && hasImageInputs(version.value()->inputs(), *request)) {
+    auto task = [this, version = version.value(), request, done]() mutable {
+      inferDecoded(std::move(version), std::move(request), std::move(done));
+    };
+    if (!image_decoders_->tryPost(std::move(task), image_max_waiting_)) {
+      done(util::Status(util::StatusCode::kResourceExhausted,
+                        "image decoding queue is full (" + std::to_string(image_max_waiting_) +
+                            " requests waiting)"),
+           nullptr);
+    }
+    return;
+  }
+  inferDecoded(std::move(version.value()), std::move(request), std::move(done));
+}
+
+void ServingBackend::startImageDecoders(size_t threads, size_t max_waiting) {
+  image_max_waiting_ = max_waiting;
+  image_decoders_ = std::make_unique<util::ThreadPool>(threads, "image-decode");
+}
+
+void ServingBackend::inferDecoded(std::shared_ptr<ModelVersion> version,
+                                  std::shared_ptr<const tensor::InferenceRequest> request,
+                                  api::kfs::InferCallback done) {
   // Binary images become tensors here, so every protocol shares one decode and validation.
-  auto prepared = prepareBinaryInputs(version.value()->inputs(), request, image_limits_);
+  auto prepared = prepareBinaryInputs(version->inputs(), request, image_limits_);
   if (!prepared.isOk()) {
     done(prepared.status(), nullptr);
-    return version.value()->statistics().recordFailure(
+    return version->statistics().recordFailure(
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                   std::chrono::steady_clock::now() - request->received)
                                   .count()));
@@ -139,12 +162,11 @@ void ServingBackend::infer(std::shared_ptr<const tensor::InferenceRequest> reque
   request = std::move(prepared.value());
   const tensor::InferenceRequest& request_ref = *request;
   util::Executor& completion = request->completion ? *request->completion : completion_;
-  version.value()->infer(
-      request_ref, completion,
-      [request = std::move(request), done = std::move(done)](
-          const util::Status& status, const tensor::InferenceResponse* response) {
-        done(status, response);
-      });
+  version->infer(request_ref, completion,
+                 [request = std::move(request), done = std::move(done)](
+                     const util::Status& status, const tensor::InferenceResponse* response) {
+                   done(status, response);
+                 });
 }
 
 }  // namespace mserve::serving

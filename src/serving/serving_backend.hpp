@@ -1,6 +1,7 @@
 // The serving core as the frontends see it: implements api::kfs::KfsBackend over the
 // ModelManager, running completions on one executor. Owns the draining flag that makes
-// readiness false during shutdown. Thread-safe.
+// readiness false during shutdown, and the image decoding threads that keep binary image
+// decoding off the REST event loop and gRPC's callback threads. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -29,6 +30,12 @@ class ServingBackend final : public api::kfs::KfsBackend {
   void stopModelControl();
   // Limits for binary image inputs; call before serving starts (not synchronised).
   void setImageLimits(const image::ImageLimits& limits) { image_limits_ = limits; }
+  // Decodes binary images on `threads` threads of their own rather than on the thread that
+  // calls infer() (a REST event loop or a gRPC callback thread, which would stall every other
+  // client it serves), with at most `max_waiting` requests queued: more are refused with
+  // RESOURCE_EXHAUSTED. Without it images are decoded on the calling thread. Call before
+  // serving starts (not synchronised).
+  void startImageDecoders(size_t threads, size_t max_waiting);
 
   bool live() const override { return true; }
   bool ready() const override;
@@ -57,9 +64,16 @@ class ServingBackend final : public api::kfs::KfsBackend {
   void control(std::function<util::Status()> change, api::kfs::ControlCallback done);
 
   std::atomic<bool> draining_{false};
+  void inferDecoded(std::shared_ptr<ModelVersion> version,
+                    std::shared_ptr<const tensor::InferenceRequest> request,
+                    api::kfs::InferCallback done);
+
   image::ImageLimits image_limits_;
   std::unique_ptr<util::ThreadPool> control_;  // null unless explicit model control is on
   std::atomic<size_t> control_waiting_{0};     // posted to control_, not yet started
+  size_t image_max_waiting_ = 0;
+  // Last: joined (after running what is queued) before the members its tasks use go away.
+  std::unique_ptr<util::ThreadPool> image_decoders_;
 };
 
 }  // namespace mserve::serving

@@ -30,6 +30,16 @@ void ThreadPool::post(std::function<void()> task) {
   wake_.notify_one();
 }
 
+bool ThreadPool::tryPost(std::function<void()> task, size_t max_waiting) {
+  {
+    std::lock_guard lock(mutex_);
+    if (tasks_.size() >= max_waiting) return false;
+    tasks_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+  return true;
+}
+
 void ThreadPool::run() {
   for (;;) {
     std::function<void()> task;

@@ -1,6 +1,7 @@
 // A fixed-size pool of threads running posted tasks in FIFO order. Used as the completion
-// executor for gRPC. The queue is unbounded because every task in it is an inference that has
-// already finished: its number is bounded by the infer requests of all models. Thread-safe.
+// executor for gRPC, where post()'s queue is unbounded because every task in it is an inference
+// that has already finished: its number is bounded by the infer requests of all models. Pools
+// fed by clients (image decoding) use tryPost(), which bounds the queue. Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -23,6 +24,9 @@ class ThreadPool final : public Executor {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   void post(std::function<void()> task) override;
+  // Queues `task` unless `max_waiting` tasks already wait (running ones not counted); false
+  // then, and the task is dropped.
+  bool tryPost(std::function<void()> task, size_t max_waiting);
 
  private:
   void run();

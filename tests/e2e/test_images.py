@@ -2,12 +2,17 @@
 in raw contents): JPEG, PNG and BMP, gray, color and alpha, at the model's size and resized,
 single and batched. Each result equals OpenVINO's on the array OpenCV decodes (and converts,
 then resizes) in the test; every bad image is a 400-class INVALID_ARGUMENT."""
+import json
+import struct
 import subprocess
+import threading
+import time
 
 import cv2
 import grpc
 import numpy as np
 import pytest
+import requests
 import tritonclient.grpc as grpcclient
 from ovmsclient.tfs_compat.grpc.tensors import make_ndarray
 from ovmsclient.tfs_compat.protos.tensorflow.core.framework import tensor_pb2, types_pb2
@@ -323,3 +328,71 @@ def test_bad_layout_stops_the_start(models_dir, layout):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Model config is invalid" in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding runs off the network threads: a slow image does not stall health checks
+
+HEALTH_BOUND_S = 0.5
+SLOW_IMAGE_SIDE = 8000  # a PNG of zeros: ~200 KB on the wire, 192 MB to inflate
+
+
+@pytest.fixture(scope="module")
+def slow_png():
+    image = np.zeros((SLOW_IMAGE_SIDE, SLOW_IMAGE_SIDE, 3), np.uint8)
+    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    assert ok
+    return data.tobytes()
+
+
+@pytest.fixture(scope="module")
+def two_worker_server(models_dir, log_dir):
+    yield from image_server(models_dir, log_dir, "image_nhwc", ["--rest_workers", "2"])
+
+
+def rest_image_request(server, image):
+    header = json.dumps({"inputs": [{"name": "image", "shape": [1], "datatype": "BYTES",
+                                     "parameters": {"binary_data_size": 4 + len(image)}}],
+                         "parameters": {"binary_data_output": True}}).encode()
+    started = time.monotonic()
+    response = requests.post(f"http://{server.rest_url}/v2/models/image_nhwc/infer",
+                             data=header + struct.pack("<I", len(image)) + image,
+                             headers={"Inference-Header-Content-Length": str(len(header))},
+                             timeout=120)
+    return response.status_code, time.monotonic() - started
+
+
+def test_health_stays_fast_while_images_decode(two_worker_server, slow_png):
+    """Two clients keep both REST workers' worth of large PNGs in flight; meanwhile health
+    checks must keep answering fast. Before decoding left the event loop, each waited for a
+    whole decode (over a second here)."""
+    server = two_worker_server
+    rest_image_request(server, slow_png)  # warm-up: first inference, allocations
+    image_times = []
+    stop = threading.Event()
+
+    def client():
+        while not stop.is_set():
+            status, elapsed = rest_image_request(server, slow_png)
+            assert status == 200
+            image_times.append(elapsed)
+
+    clients = [threading.Thread(target=client) for _ in range(2)]
+    for thread in clients:
+        thread.start()
+    health = []
+    try:
+        time.sleep(0.2)  # both image requests are decoding now
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            assert requests.get(f"http://{server.rest_url}/v2/health/ready", timeout=30).status_code == 200
+            health.append(time.monotonic() - started)
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join()
+    # The images really were slow, or this test would prove nothing.
+    assert image_times and min(image_times) > 2 * HEALTH_BOUND_S, image_times
+    assert max(health) < HEALTH_BOUND_S, (max(health), image_times)
