@@ -22,6 +22,8 @@ net::http::Method toMethod(bhttp::verb verb) {
   switch (verb) {
     case bhttp::verb::get:
       return net::http::Method::kGet;
+    case bhttp::verb::head:
+      return net::http::Method::kHead;
     case bhttp::verb::post:
       return net::http::Method::kPost;
     case bhttp::verb::options:
