@@ -334,12 +334,12 @@ def test_bad_layout_stops_the_start(models_dir, layout):
 # Decoding runs off the network threads: a slow image does not stall health checks
 
 HEALTH_BOUND_S = 0.5
-SLOW_IMAGE_SIDE = 8000  # a PNG of zeros: ~200 KB on the wire, 192 MB to inflate
+SLOW_IMAGE_SIDE = 8000  # a 16-bit PNG of zeros: 1.7 MB on the wire, 384 MB to inflate (> 1 s)
 
 
 @pytest.fixture(scope="module")
 def slow_png():
-    image = np.zeros((SLOW_IMAGE_SIDE, SLOW_IMAGE_SIDE, 3), np.uint8)
+    image = np.zeros((SLOW_IMAGE_SIDE, SLOW_IMAGE_SIDE, 3), np.uint16)
     ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
     assert ok
     return data.tobytes()
