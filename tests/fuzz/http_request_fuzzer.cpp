@@ -1,16 +1,19 @@
 // HTTP/1.1 request framing and routing as the REST server does them (toMethod mirrors
 // net/http/http_connection.cpp's): Beast's parser with the
 // server's header and body limits (chunked bodies, pipelined requests one after another in the
-// same bytes), then the Router with every KServe and TF Serving route over an echo backend, so
-// paths, methods, captures, query strings and bodies all reach the real handlers.
+// same bytes), Content-Encoding inflation, then the Router with every KServe, shared-memory and
+// TF Serving route over an echo backend, so paths, methods, captures, query strings and bodies
+// all reach the real handlers; responses are compressed as Accept-Encoding asks.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "api/kfs/kfs_rest_api.hpp"
+#include "api/kfs/kfs_shm_rest_api.hpp"
 #include "api/tfs/tfs_rest_api.hpp"
 #include "fuzz_backend.hpp"
 #include "net/http/asio.hpp"
+#include "net/http/content_coding.hpp"
 #include "net/http/router.hpp"
 
 namespace {
@@ -35,10 +38,14 @@ net::http::Method toMethod(bhttp::verb verb) {
 
 struct Routes {
   Routes() {
-    api::kfs::addKfsRestRoutes(router, backend, {.max_request_memory_bytes = 64 << 20});
+    api::kfs::addKfsRestRoutes(router, backend,
+                               {.shm = &shm, .max_request_memory_bytes = 64 << 20});
+    api::kfs::addShmRestRoutes(router, shm);
     api::tfs::addTfsRestRoutes(router, backend, {.max_request_memory_bytes = 64 << 20});
   }
   fuzz::EchoBackend backend;
+  // Off, as by default: the routes answer their refusal without touching the OS.
+  shm::RegionRegistry shm{false};
   net::http::Router router;
 };
 
@@ -64,7 +71,11 @@ size_t parseAndRoute(std::string_view bytes, const Routes& routes) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   request.body = std::move(message.body());
-  routes.router.dispatch(request, [](net::http::HttpResponse) {});
+  const net::http::ContentCoding coding = net::http::acceptedCoding(request);
+  if (!net::http::decodeRequestBody(request, 1 << 20).isOk()) return used;
+  routes.router.dispatch(request, [coding](net::http::HttpResponse response) {
+    net::http::encodeResponseBody(response, coding);
+  });
   return used;
 }
 

@@ -103,3 +103,7 @@ put("http_request", "tfs_predict", http("POST", "/v1/models/m/versions/1:predict
 put("http_request", "chunked", b"POST /v1/models/m:predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"ins\r\n16\r\ntances\":[[1.0, 2.0]]}\r\n0\r\n\r\n")
 put("http_request", "percent", http("GET", "/v2/models/%6D/versions/1/ready?x=1"))
 put("http_request", "status", http("GET", "/v1/models/m/labels/l") + http("OPTIONS", "/v2") + http("DELETE", "/v2/models/m"))
+gz = zlib.compressobj(wbits=31); gzbody = gz.compress(kbody) + gz.flush()
+put("http_request", "gzip_body", http("POST", "/v2/models/m/infer", gzbody, ["Content-Encoding: gzip", "Accept-Encoding: deflate;q=0.5, gzip"]))
+shm_reg = json.dumps({"key": "/k", "offset": 0, "byte_size": 8}).encode()
+put("http_request", "shm", http("POST", "/v2/systemsharedmemory/region/r/register", shm_reg) + http("GET", "/v2/systemsharedmemory/status") + http("POST", "/v2/systemsharedmemory/unregister"))
