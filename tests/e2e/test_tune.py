@@ -20,10 +20,10 @@ RUN_TIMEOUT_S = 120
 SHORT = ["--point_seconds", "0.3", "--warmup", "0.1"]
 
 
-def tune(*args, expect_exit=0):
+def tune(*args, expect_exit=0, prefix=()):
     if not BENCH.is_file():
         pytest.fail(f"{BENCH} does not exist; run scripts/build first")
-    command = [str(BENCH), "tune", *SHORT, *[str(arg) for arg in args]]
+    command = [*prefix, str(BENCH), "tune", *SHORT, *[str(arg) for arg in args]]
     result = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     assert result.returncode == expect_exit, \
         f"$ {' '.join(command)}\nexit {result.returncode}\n{result.stdout}\n{result.stderr}"
@@ -158,3 +158,17 @@ def test_tunes_a_running_server_over_grpc_with_batching(models_dir, log_dir, tmp
         # defaults may equal the original entry, which the reload leaves alone).
         assert server.log.count("compiled properties") >= len(points)
         check_serves(server, {}, 0)  # back on the original config, still answering
+
+
+def test_explores_within_the_cpu_budget(models_dir):
+    # Under taskset -c 0 the budget is one CPU: one stream of one thread at most, and the
+    # default concurrency for throughput is two clients (twice the budget).
+    result = tune("--model_path", models_dir / "dummy", "--budget_seconds", 3, "--json", "-",
+                  prefix=["taskset", "-c", "0"])
+    report = json.loads(result.stdout)
+    assert report["cpus"] == 1 and report["concurrency"] == 2
+    for point in report["points"]:
+        config = json.loads(point["plugin_config"])
+        assert int(config.get("NUM_STREAMS", 1)) == 1
+        assert int(config.get("INFERENCE_NUM_THREADS", 1)) == 1
+        assert point["nireq"] <= 2
