@@ -153,6 +153,8 @@ def test_tunes_a_running_server_over_grpc_with_batching(models_dir, log_dir, tmp
         assert {point["max_batch_size"] for point in points} == {0, 4}
         best = points[report["best"]]
         assert best["cpu_ms_per_request"] > 0  # the server's CPU, charged per request
+        # Each point was checked against what the server compiled (GET /status/data).
+        assert all(point["compiled"].startswith("hint ") for point in points), points
         assert best["max_abs_error"] is None  # outputs are compared in process only
         # The server compiled every point's setting (the first load, then one per new point; the
         # defaults may equal the original entry, which the reload leaves alone).

@@ -3,14 +3,18 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "grpc_targets.hpp"
 #include "http_client.hpp"
 #include "rest_targets.hpp"
+#include "served_facts.hpp"
 #include "tune_measurer.hpp"
 #include "util/json_document.hpp"
 
@@ -70,6 +74,28 @@ Status writeFileAtomically(const std::string& path, const std::string& text) {
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
   return ec ? configError("cannot replace " + path + ": " + ec.message()) : Status::ok();
+}
+
+int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The server's compiled facts from a status sample taken after `since_ms`; nullopt when the
+// server has no status page (--status_page=false) or no fresh sample came within a few seconds.
+std::optional<ServedFacts> awaitServedFacts(const ServerMeasureOptions& options,
+                                            const Candidate& candidate, int64_t since_ms) {
+  constexpr int kAttempts = 20;
+  constexpr auto kPause = std::chrono::milliseconds(200);
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto status = httpGet(options.rest_address, "/status/data");
+    if (!status.isOk()) return std::nullopt;
+    auto facts = servedFacts(status.value(), options.model_name, candidate);
+    if (facts && facts->sample_ms >= since_ms) return facts;
+    std::this_thread::sleep_for(kPause);
+  }
+  return std::nullopt;
 }
 
 util::StatusOr<std::unique_ptr<BenchTarget>> makeTarget(const ServerMeasureOptions& options) {
@@ -158,6 +184,7 @@ util::StatusOr<Measurement> ServerMeasurer::measure(const Candidate& candidate) 
   if (!config.isOk()) return config.status();
   Status applied = apply(config.value());
   if (!applied.isOk()) return applied;
+  const int64_t reloaded_ms = wallMs();
   auto target = makeTarget(options_);
   if (!target.isOk()) return target.status();
   auto signature = target.value()->signature();
@@ -169,8 +196,14 @@ util::StatusOr<Measurement> ServerMeasurer::measure(const Candidate& candidate) 
   auto measured = driveTarget(*target.value(), options_.concurrency, options_.load);
   if (!measured.isOk()) return measured.status();
   Measurement& measurement = measured.value();
-  measurement.compiled = "(server)";
-  measurement.precision = candidate.precision.empty() ? "dflt" : candidate.precision;
+  // Count the point only if the server really runs it (a replacement that failed to load leaves
+  // the previous setting serving).
+  const auto facts = awaitServedFacts(options_, candidate, reloaded_ms);
+  if (facts && !facts->mismatch.empty()) {
+    return Status(StatusCode::kInvalidArgument, "the server runs " + facts->mismatch);
+  }
+  measurement.compiled = facts ? facts->text : "(not verified: no fresh /status/data)";
+  measurement.precision = facts ? facts->precision : candidate.precision;
   return measured;
 }
 
