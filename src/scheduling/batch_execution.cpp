@@ -142,6 +142,7 @@ void RequestScheduler::respond(engine::InferRequest& slot, Running& running, Sta
 Status RequestScheduler::answerRows(engine::InferRequest& slot, Running& running,
                                     QueuedRequest& item, int64_t first_row, Status status) {
   const bool split = running.items.size() > 1;
+  if (status.isOk()) status = tensor::checkInputs(*item.request);
   auto rows_of = [&](size_t index) -> util::StatusOr<tensor::OutputTensor> {
     std::optional<tensor::OutputTensor>& batched = running.outputs[index];
     if (!batched) {

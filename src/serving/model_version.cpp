@@ -166,6 +166,7 @@ void ModelVersion::complete(engine::InferRequest& slot, const tensor::InferenceR
                             const std::vector<size_t>& output_indices, util::Status status,
                             const ResponseCallback& done, const Timeline& timeline) {
   const Clock::time_point finished = Clock::now();
+  if (status.isOk()) status = tensor::checkInputs(request);
   tensor::InferenceResponse response;
   if (status.isOk()) {
     response.model_name = name_;

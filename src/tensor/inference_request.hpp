@@ -18,6 +18,7 @@
 #include "metrics/request_kind.hpp"
 #include "tensor/datatype.hpp"
 #include "tensor/shape.hpp"
+#include "util/status.hpp"
 
 namespace mserve::util {
 class Executor;
@@ -52,6 +53,10 @@ struct InferenceRequest {
   // Whatever else input views point into and must outlive the inference (shared memory regions
   // the request reads from or writes to).
   std::vector<std::shared_ptr<const void>> keep_alive;
+  // Whether input bytes were still valid when the inference read them (a shared memory object
+  // its client shrank meanwhile reads as zeros): run once the inference finished; an error
+  // replaces the answer. See checkInputs.
+  std::vector<std::function<util::Status()>> input_checks;
   // Where the engine's completion continues (DESIGN.md §3): the REST connection's executor, so
   // the answer takes one hop; null = the backend's completion pool (gRPC). Not owned.
   util::Executor* completion = nullptr;
@@ -64,6 +69,15 @@ struct InferenceRequest {
   // model's queue timeout, and only where one is set.
   uint64_t queue_timeout_us = 0;
 };
+
+// The first error of `request.input_checks`, else OK: call before answering with outputs.
+inline util::Status checkInputs(const InferenceRequest& request) {
+  for (const auto& check : request.input_checks) {
+    util::Status status = check();
+    if (!status.isOk()) return status;
+  }
+  return util::Status::ok();
+}
 
 // An output as the engine produced it. Views point into the engine's output tensor and are
 // valid only inside the response callback: encoders copy what they need.

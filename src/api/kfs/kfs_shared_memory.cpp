@@ -110,6 +110,8 @@ Status bindShmInput(const shm::RegionRegistry* registry, const ShmReference& ref
       registry->slice(reference.region, reference.offset, reference.byte_size, tensor.name);
   if (!slice.isOk()) return slice.status();
   request.keep_alive.push_back(slice->owner);
+  // Its client may shrink the object while the inference reads it (the reads then see zeros).
+  request.input_checks.push_back([slice = *slice] { return shm::sliceIntact(slice); });
   const std::string_view raw(reinterpret_cast<const char*>(slice->bytes.data()),
                              slice->bytes.size());
   if (tensor.datatype != tensor::DataType::kBytes) return decodeRawFixed(raw, tensor);

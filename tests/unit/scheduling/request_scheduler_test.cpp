@@ -84,5 +84,28 @@ TEST_F(RequestSchedulerTest, TheTimerNeverAnswersTheNextBatchItself) {
   EXPECT_EQ(second.thread, on_executor) << "answered on the timer thread";
 }
 
+// As on the direct path: a request whose input bytes went bad during its batch's inference is
+// answered with that error; the others in the batch keep their rows.
+TEST_F(RequestSchedulerTest, AnInputCheckFailingAfterInferenceReplacesThatAnswerOnly) {
+  const auto version = loadBatching(4, 20000);
+  ASSERT_NE(version, nullptr);
+  engine::CountingExecutor executor("scheduler-test");
+  const std::vector<float> zeros(40, 0.0f);
+  tensor::InferenceRequest good = request(zeros, 1, 10);
+  tensor::InferenceRequest bad = request(zeros, 1, 10);
+  bad.input_checks.push_back(
+      [] { return util::Status(util::StatusCode::kShmInvalidRegion, "the object was shrunk"); });
+  std::promise<Answer> good_answer, bad_answer;
+  auto record = [](std::promise<Answer>& promise) {
+    return [&promise](const util::Status& status, const tensor::InferenceResponse*) {
+      promise.set_value({status, std::this_thread::get_id()});
+    };
+  };
+  version->infer(good, executor, record(good_answer));
+  version->infer(bad, executor, record(bad_answer));
+  EXPECT_TRUE(good_answer.get_future().get().status.isOk());
+  EXPECT_EQ(bad_answer.get_future().get().status.code(), util::StatusCode::kShmInvalidRegion);
+}
+
 }  // namespace
 }  // namespace mserve::scheduling

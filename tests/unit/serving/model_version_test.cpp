@@ -60,5 +60,18 @@ TEST_F(ModelVersionTest, CancelledCallIsNotRun) {
   EXPECT_TRUE(infer(*version).status.isOk());
 }
 
+// A source of input bytes that went bad during the inference (shared memory its client shrank)
+// turns the answer into its error.
+TEST_F(ModelVersionTest, AnInputCheckFailingAfterInferenceReplacesTheAnswer) {
+  const auto version = load();
+  ASSERT_NE(version, nullptr);
+  const auto result = infer(*version, "b", [](tensor::InferenceRequest& request) {
+    request.input_checks.push_back(
+        [] { return util::Status(StatusCode::kShmInvalidRegion, "the object was shrunk"); });
+  });
+  EXPECT_EQ(result.status.code(), StatusCode::kShmInvalidRegion);
+  EXPECT_TRUE(infer(*version).status.isOk());
+}
+
 }  // namespace
 }  // namespace mserve::serving
