@@ -191,7 +191,8 @@ int serve(const cli::ServerOptions& options, std::shared_ptr<engine::Core> core,
       .inline_inference_limit = std::chrono::microseconds(options.inline_inference_max_us),
       .cpu_budget = cpu_budget,
       .scheduling = {.max_queue_size = options.max_queue_size,
-                     .queue_timeout_us = options.queue_timeout_us}};
+                     .queue_timeout_us = options.queue_timeout_us},
+      .admission = nullptr};  // created by the first configuration that needs it
   serving::ModelManager manager(core,
                                 {.load = load_options, .metrics = metrics_registry.value().get()});
   // Samples the models once a second for the status page and the run-time advice; stopped

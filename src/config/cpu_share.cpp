@@ -76,9 +76,17 @@ CpuShareReport shareCpuBudget(std::vector<ModelConfig>& models, uint32_t budget)
                         std::to_string(explicit_total) + " taken by explicit settings) split " +
                         "between models by cpu_weight, INFERENCE_NUM_THREADS: " + split);
   if (report.oversubscribed) {
+    report.admission_limit = budget;
+    for (ModelConfig* model : sharing) {
+      model->scheduling.admitted = true;
+      model->fingerprint += " admitted";  // entering or leaving the limit reloads the version
+    }
     report.warnings.push_back(
         "More models share the CPU than it has cores left: each got one thread and they share "
-        "the cores in time");
+        "the cores in time, admission limit " +
+        std::to_string(budget) + " concurrent inferences, next by cpu_weight");
+  } else {
+    report.info.back() += "; the split fits: no admission limit";
   }
   return report;
 }

@@ -30,6 +30,9 @@ struct SchedulingConfig {
   // Share of the server's CPU budget among models without explicit streams/threads; also the
   // model's weight when the server-wide admission limit picks who runs next.
   uint32_t cpu_weight = 1;
+  // Not a config key: set by config::shareCpuBudget when the model shares the CPU in time
+  // under the server-wide admission limit.
+  bool admitted = false;
 };
 
 // The server-wide defaults a model's unset values fall back to.

@@ -298,12 +298,32 @@ void InferRequestPool::acquire(std::function<void(InferRequest&)> waiter) {
     request = idle_.back();
     idle_.pop_back();
   }
-  request->handed_to_caller_ = true;
-  waiter(*request);
+  handOut(*request, std::move(waiter), true);
+}
+
+void InferRequestPool::useAdmission(std::shared_ptr<AdmissionLimiter> limiter, uint32_t weight) {
+  lane_ = limiter->addLane(weight);
+  admission_ = std::move(limiter);
+}
+
+void InferRequestPool::handOut(InferRequest& request, std::function<void(InferRequest&)> waiter,
+                               bool inline_ok) {
+  if (!admission_) {
+    request.handed_to_caller_ = inline_ok;
+    return waiter(request);
+  }
+  // The infer request is held while its admission waits: slots go only to inferences that can
+  // start at once, so none sits idle while another model waits.
+  admission_->admit(*lane_, [&request, inline_ok, waiter = std::move(waiter)](bool nested_ok) {
+    request.handed_to_caller_ = inline_ok && nested_ok;
+    waiter(request);
+  });
 }
 
 void InferRequestPool::release(InferRequest& request) {
   request.releaseTensors();
+  // The admission slot first: it may go to another model's waiter, which runs here.
+  if (admission_) admission_->release();
   std::function<void(InferRequest&)> next;
   {
     std::lock_guard lock(mutex_);
@@ -318,9 +338,8 @@ void InferRequestPool::release(InferRequest& request) {
   // the depth bounds both the stack and the time this thread spends on other clients.
   thread_local int inline_hand_overs = 0;
   const bool inline_ok = inline_hand_overs < kMaxInlineHandOvers && inline_policy_.runInline();
-  request.handed_to_caller_ = inline_ok;
   if (inline_ok) ++inline_hand_overs;
-  next(request);  // outside the lock: the waiter may acquire or release itself
+  handOut(request, std::move(next), inline_ok);  // outside the lock: it may acquire or release
   if (inline_ok) --inline_hand_overs;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/admission_limiter.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/inline_policy.hpp"
 #include "tensor/inference_request.hpp"
@@ -92,6 +93,11 @@ class InferRequestPool {
   // connections), and each waiter is a few bytes.
   void acquire(std::function<void(InferRequest&)> waiter);
   void release(InferRequest& request);
+  // Fair core sharing in time (DESIGN.md §3b): from now on each handed-out request also waits
+  // for a slot of `limiter` (with this model's `weight`) and returns it on release. Call before
+  // the first acquire. Without it the pool admits freely (no cost on the request path).
+  void useAdmission(std::shared_ptr<AdmissionLimiter> limiter, uint32_t weight);
+  const AdmissionLimiter* admission() const { return admission_.get(); }
   static constexpr int kMaxInlineHandOvers = 8;
 
   size_t size() const { return requests_.size(); }
@@ -102,7 +108,10 @@ class InferRequestPool {
  private:
   explicit InferRequestPool(std::chrono::microseconds inline_limit)
       : inline_policy_(inline_limit) {}
+  void handOut(InferRequest& request, std::function<void(InferRequest&)> waiter, bool inline_ok);
   InlinePolicy inline_policy_;  // shared by the requests (declared first: they refer to it)
+  std::shared_ptr<AdmissionLimiter> admission_;  // null: no admission limit
+  std::shared_ptr<AdmissionLimiter::Lane> lane_;
   std::vector<std::unique_ptr<InferRequest>> requests_;
   mutable std::mutex mutex_;
   std::vector<InferRequest*> idle_;                         // guarded by mutex_

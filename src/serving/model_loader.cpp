@@ -176,6 +176,9 @@ util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Cor
   auto pool =
       engine::InferRequestPool::create(*compiled.value(), nireq, options.inline_inference_limit);
   if (!pool.isOk()) return pool.status();
+  if (config.scheduling.admitted && options.admission) {
+    pool.value()->useAdmission(options.admission, config.scheduling.cpu_weight);
+  }
   auto loaded = std::make_shared<ModelVersion>(config.name, version, std::move(compiled.value()),
                                                std::move(pool.value()), mapping.value(),
                                                hasAutoShapes(config));

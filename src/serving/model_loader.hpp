@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/model_config.hpp"
+#include "engine/admission_limiter.hpp"
 #include "engine/core.hpp"
 #include "serving/model_version.hpp"
 #include "util/cpu_budget.hpp"
@@ -33,6 +34,9 @@ struct LoadOptions {
   util::CpuBudget cpu_budget;
   // --max_queue_size, --queue_timeout_us: for models that do not set their own.
   config::SchedulingDefaults scheduling;
+  // The server-wide admission limit (fair core sharing in time) that versions of models marked
+  // scheduling.admitted join; null while the split fits.
+  std::shared_ptr<engine::AdmissionLimiter> admission;
 };
 
 util::StatusOr<std::shared_ptr<ModelVersion>> loadModelVersion(const engine::Core& core,

@@ -40,6 +40,8 @@ struct ReloadResult {
 
 class ModelManager {
  public:
+  // The admission limit of fair core sharing, once a configuration needed it (else null).
+  const engine::AdmissionLimiter* admission() const { return admission_.load(); }
   struct Options {
     LoadOptions load;                             // applied to every version
     metrics::MetricsRegistry* metrics = nullptr;  // series for every loaded version; may be null
@@ -122,7 +124,10 @@ class ModelManager {
   void releaseFreedMemory();
 
   std::shared_ptr<engine::Core> core_;
-  const Options options_;
+  // load.admission is set once, by the first configuration that needs the admission limit
+  // (under reload_mutex_, like every load that reads it); admission_ publishes it to readers.
+  Options options_;
+  std::atomic<const engine::AdmissionLimiter*> admission_{nullptr};  // never reset
 
   mutable std::shared_mutex mutex_;
   // name → model. Guarded by mutex_; written only while reload_mutex_ is held too, so the

@@ -53,7 +53,15 @@ bool ModelManager::applyServerConfig(const config::ServerConfig& server) {
   }
   std::vector<config::ModelConfig> models = server.models;
   // The process's CPU budget (affinity, cpuset, CFS quota), computed once at start.
-  logCpuShare(config::shareCpuBudget(models, options_.load.cpu_budget.cpus));
+  const config::CpuShareReport share =
+      config::shareCpuBudget(models, options_.load.cpu_budget.cpus);
+  logCpuShare(share);
+  // The limit is the budget, fixed at start: one limiter serves every reload, so versions
+  // loaded before and after a reload count against the same slots.
+  if (share.admission_limit > 0 && !options_.load.admission) {
+    options_.load.admission = std::make_shared<engine::AdmissionLimiter>(share.admission_limit);
+    admission_.store(options_.load.admission.get());
+  }
   bool changed = false;
   for (const config::ModelConfig& model : models) {
     names.insert(model.name);

@@ -45,6 +45,11 @@ ServerFacts collectFacts(const serving::ModelManager& manager, double cpu_budget
                          .count();
   server.cpu_seconds = processCpuSeconds();
   server.cpu_budget = cpu_budget;
+  if (const engine::AdmissionLimiter* admission = manager.admission()) {
+    server.admission_limit = static_cast<int64_t>(admission->limit());
+    server.admission_running = static_cast<int64_t>(admission->running());
+    server.admission_peak = static_cast<int64_t>(admission->peakRunning());
+  }
   for (const auto& [name, statuses] : manager.allVersionStatuses()) {
     auto loaded = manager.allVersions(name);
     for (const serving::VersionStatus& status : statuses) {

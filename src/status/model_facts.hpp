@@ -38,10 +38,15 @@ struct VersionFacts {
 };
 
 struct ServerFacts {
-  int64_t wall_ms = 0;                 // since the epoch
-  int64_t steady_ns = 0;               // monotonic, for intervals
-  double cpu_seconds = 0;              // the process's CPU time so far
-  double cpu_budget = 1;               // CPUs it may use (util::CpuBudget)
+  int64_t wall_ms = 0;     // since the epoch
+  int64_t steady_ns = 0;   // monotonic, for intervals
+  double cpu_seconds = 0;  // the process's CPU time so far
+  double cpu_budget = 1;   // CPUs it may use (util::CpuBudget)
+  // The admission limit of fair core sharing (0: none applies), inferences it admits now and
+  // the most it ever admitted at once.
+  int64_t admission_limit = 0;
+  int64_t admission_running = 0;
+  int64_t admission_peak = 0;
   std::vector<VersionFacts> versions;  // by name, then version
 };
 

@@ -105,6 +105,9 @@ std::string statusJson(const ServerInfo& server, const StatusHistory& history) {
   field(w, "history_points", server.history_points);
   number(w, "cpu_budget", history.latest().cpu_budget);
   number(w, "cpu_used", history.cpuCores());
+  field(w, "admission_limit", history.latest().admission_limit);
+  field(w, "admission_running", history.latest().admission_running);
+  field(w, "admission_peak", history.latest().admission_peak);
   w.EndObject();
   w.Key("models");
   w.StartArray();

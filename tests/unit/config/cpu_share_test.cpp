@@ -73,6 +73,34 @@ TEST(CpuShareTest, MoreModelsThanCoresGetOneThreadEach) {
   EXPECT_TRUE(report.oversubscribed);
 }
 
+TEST(CpuShareTest, MoreModelsThanCoresShareInTimeUnderTheAdmissionLimit) {
+  std::vector<ModelConfig> models = {model("a"), model("b"), model("c"),
+                                     model("x", {{"NUM_STREAMS", "1"}})};
+  models[0].fingerprint = "a's entry";
+  const CpuShareReport report = shareCpuBudget(models, 2);
+  EXPECT_EQ(report.admission_limit, 2u);
+  EXPECT_TRUE(models[0].scheduling.admitted);
+  EXPECT_TRUE(models[2].scheduling.admitted);
+  EXPECT_FALSE(models[3].scheduling.admitted);  // explicit settings keep their own streams
+  // Entering (or leaving) the limit changes the fingerprint, so the version reloads.
+  EXPECT_NE(models[0].fingerprint, "a's entry");
+  ASSERT_FALSE(report.warnings.empty());
+  EXPECT_NE(report.warnings.back().find("admission limit 2 concurrent inferences"),
+            std::string::npos)
+      << report.warnings.back();
+}
+
+TEST(CpuShareTest, ASplitThatFitsHasNoAdmissionLimit) {
+  std::vector<ModelConfig> models = {model("a"), model("b")};
+  const CpuShareReport report = shareCpuBudget(models, 4);
+  EXPECT_EQ(report.admission_limit, 0u);
+  EXPECT_FALSE(models[0].scheduling.admitted);
+  EXPECT_FALSE(models[1].scheduling.admitted);
+  ASSERT_EQ(report.info.size(), 1u);
+  EXPECT_NE(report.info[0].find("the split fits: no admission limit"), std::string::npos)
+      << report.info[0];
+}
+
 TEST(CpuShareTest, OtherDevicesAreLeftAlone) {
   std::vector<ModelConfig> models = {model("a"), model("g")};
   models[1].target_device = "GPU";
