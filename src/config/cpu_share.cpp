@@ -76,7 +76,8 @@ CpuShareReport shareCpuBudget(std::vector<ModelConfig>& models, uint32_t budget)
                         std::to_string(explicit_total) + " taken by explicit settings) split " +
                         "between models by cpu_weight, INFERENCE_NUM_THREADS: " + split);
   if (report.oversubscribed) {
-    report.admission_limit = budget;
+    // The cores explicit settings left: one thread per sharing model, one inference per core.
+    report.admission_limit = static_cast<uint32_t>(std::max<uint64_t>(left, 1));
     for (ModelConfig* model : sharing) {
       model->scheduling.admitted = true;
       model->fingerprint += " admitted";  // entering or leaving the limit reloads the version
@@ -84,7 +85,7 @@ CpuShareReport shareCpuBudget(std::vector<ModelConfig>& models, uint32_t budget)
     report.warnings.push_back(
         "More models share the CPU than it has cores left: each got one thread and they share "
         "the cores in time, admission limit " +
-        std::to_string(budget) + " concurrent inferences, next by cpu_weight");
+        std::to_string(report.admission_limit) + " concurrent inferences, next by cpu_weight");
   } else {
     report.info.back() += "; the split fits: no admission limit";
   }

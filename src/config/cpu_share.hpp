@@ -18,8 +18,9 @@ struct CpuShareReport {
   // Models sharing the budget that a static split cannot fit (more of them than cores): each
   // got one thread and they share in time (DESIGN.md §3b's admission limit).
   bool oversubscribed = false;
-  // When oversubscribed: at most this many inferences run at once across the sharing models
-  // (each marked scheduling.admitted); 0 when the split fits and no limit applies.
+  // When oversubscribed: at most this many inferences (the cores explicit settings left, at
+  // least one) run at once across the sharing models, each marked scheduling.admitted; 0 when
+  // the split fits and no limit applies.
   uint32_t admission_limit = 0;
 };
 

@@ -174,9 +174,9 @@ def model_args(name, models_dir, plugin_config=None, extra=()):
 
 
 @contextlib.contextmanager
-def running_server(args, log_dir, expect_exit_code=0):
+def running_server(args, log_dir, expect_exit_code=0, prefix=()):
     """Starts a server, yields it, and on exit stops it and checks its exit code."""
-    server = Server(args, log_dir).start()
+    server = Server(args, log_dir, prefix).start()
     try:
         yield server
     finally:

@@ -75,10 +75,10 @@ TEST(CpuShareTest, MoreModelsThanCoresGetOneThreadEach) {
 
 TEST(CpuShareTest, MoreModelsThanCoresShareInTimeUnderTheAdmissionLimit) {
   std::vector<ModelConfig> models = {model("a"), model("b"), model("c"),
-                                     model("x", {{"NUM_STREAMS", "1"}})};
+                                     model("x", {{"INFERENCE_NUM_THREADS", "1"}})};
   models[0].fingerprint = "a's entry";
-  const CpuShareReport report = shareCpuBudget(models, 2);
-  EXPECT_EQ(report.admission_limit, 2u);
+  const CpuShareReport report = shareCpuBudget(models, 3);
+  EXPECT_EQ(report.admission_limit, 2u);  // the cores x's thread left
   EXPECT_TRUE(models[0].scheduling.admitted);
   EXPECT_TRUE(models[2].scheduling.admitted);
   EXPECT_FALSE(models[3].scheduling.admitted);  // explicit settings keep their own streams
