@@ -24,11 +24,14 @@ std::shared_ptr<AdmissionLimiter::Lane> AdmissionLimiter::addLane(uint32_t weigh
 }
 
 void AdmissionLimiter::forget(Lane* lane) {
-  std::lock_guard lock(mutex_);
-  // A lane goes with its pool, once every request it admitted was released: nothing waits.
-  waiting_ -= lane->waiters.size();
-  lanes_.erase(std::remove(lanes_.begin(), lanes_.end(), lane), lanes_.end());
-}
+  std::deque<Waiter> dropped;  // a pool that goes drops its waiters, as it drops its own queue
+  {
+    std::lock_guard lock(mutex_);
+    dropped.swap(lane->waiters);
+    waiting_ -= dropped.size();
+    lanes_.erase(std::remove(lanes_.begin(), lanes_.end(), lane), lanes_.end());
+  }
+}  // destroyed outside the lock: a waiter's captures may release anything
 
 void AdmissionLimiter::admit(Lane& lane, Waiter waiter) {
   {
