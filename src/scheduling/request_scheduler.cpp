@@ -83,10 +83,14 @@ void RequestScheduler::submit(QueuedRequest item) {
                                      " requests (max_queue_size " +
                                      std::to_string(limits_.max_queue_size) + ")"));
     }
+    // Kept apart: taking a batch below may move this request out of the queue (and free the
+    // deque node that held it), so queue_.back() must not be read after that.
+    const Clock::time_point expires = item.expires;
+    const Clock::time_point queued = item.queued;
     queue_.push_back(std::move(item));
-    if (queue_.back().expires != Clock::time_point::max()) expiries_.insert(queue_.back().expires);
+    if (expires != Clock::time_point::max()) expiries_.insert(expires);
     if (held_ != nullptr) {
-      if (readyLocked(queue_.back().queued)) {
+      if (readyLocked(queued)) {
         dispatch_slot = std::exchange(held_, nullptr);
         batch = takeBatchLocked();
         acquire = !queue_.empty() && !acquiring_;
@@ -95,9 +99,7 @@ void RequestScheduler::submit(QueuedRequest item) {
       acquire = !acquiring_;
     }
     if (acquire) acquiring_ = true;
-    if (timer_ && queue_.back().expires != Clock::time_point::max()) {
-      timer_->wakeAt(queue_.back().expires);
-    }
+    if (timer_ && expires != Clock::time_point::max()) timer_->wakeAt(expires);
   }
   if (acquire) acquireSlot();
   if (dispatch_slot != nullptr) execute(*dispatch_slot, std::move(batch));

@@ -98,6 +98,8 @@ class InlineInferenceTest : public ::testing::Test {
     const tensor::InputTensor input{
         "b", tensor::DataType::kFp32, {1, 10}, std::as_bytes(std::span(values)), {}};
     std::promise<Outcome> result;
+    // Out here, not in the acquire callback: the completion may run after that has returned.
+    std::atomic<bool> start_returned{false};
     pool.acquire([&](InferRequest& request) {
       if (!request.setInput(0, input).isOk()) {
         pool.release(request);
@@ -105,7 +107,6 @@ class InlineInferenceTest : public ::testing::Test {
         return;
       }
       if (while_held) while_held();
-      std::atomic<bool> start_returned{false};
       request.start(executor_, [&, slot = &request](const util::Status& status) {
         Outcome outcome = observe(*slot, status);
         outcome.completed_before_start_returned = !start_returned.load();
@@ -181,8 +182,8 @@ TEST_F(InlineInferenceTest, ReleaseServesWaitersInlineUpToTheBound) {
     for (int i = 0; i < kWaiters; ++i) {
       Waiter& waiter = waiters[i];
       waiter.values.assign(10, static_cast<float>(10 * i));
-      waiter.input = {"b", tensor::DataType::kFp32, {1, 10},
-                      std::as_bytes(std::span(waiter.values)), {}};
+      waiter.input = {
+          "b", tensor::DataType::kFp32, {1, 10}, std::as_bytes(std::span(waiter.values)), {}};
       pool.acquire([&](InferRequest& request) {
         ASSERT_TRUE(request.setInput(0, waiter.input).isOk());
         request.start(executor_, [&, slot = &request](const util::Status& status) {

@@ -84,6 +84,29 @@ TEST_F(RequestSchedulerTest, TheTimerNeverAnswersTheNextBatchItself) {
   EXPECT_EQ(second.thread, on_executor) << "answered on the timer thread";
 }
 
+// The request that completes a batch while the scheduler holds an infer request for it leaves
+// the queue at once, in the batch: nothing may read it from the queue afterwards (ASan saw a
+// read of the freed queue slot here; in a release build it went unnoticed).
+TEST_F(RequestSchedulerTest, TheRequestThatFillsTheBatchIsNotReadFromTheQueueAfterwards) {
+  const auto version = loadBatching(2, 50000);
+  ASSERT_NE(version, nullptr);
+  engine::CountingExecutor executor("scheduler-test");
+  const std::vector<float> zeros(2, 0.0f);
+  const tensor::InferenceRequest first = request(zeros, 1, 1);
+  const tensor::InferenceRequest second = request(zeros, 1, 1);
+  std::promise<util::Status> first_answer, second_answer;
+  auto record = [](std::promise<util::Status>& promise) {
+    return [&promise](const util::Status& status, const tensor::InferenceResponse* response) {
+      EXPECT_TRUE(status.isOk() && response != nullptr && response->outputs.size() == 1);
+      promise.set_value(status);
+    };
+  };
+  version->infer(first, executor, record(first_answer));
+  version->infer(second, executor, record(second_answer));
+  EXPECT_TRUE(first_answer.get_future().get().isOk());
+  EXPECT_TRUE(second_answer.get_future().get().isOk());
+}
+
 // As on the direct path: a request whose input bytes went bad during its batch's inference is
 // answered with that error; the others in the batch keep their rows.
 TEST_F(RequestSchedulerTest, AnInputCheckFailingAfterInferenceReplacesThatAnswerOnly) {
