@@ -10,8 +10,8 @@
 #include <type_traits>
 
 #include "api/json_output.hpp"
-#include "api/kfs/kfs_shared_memory.hpp"
 #include "api/kfs/kfs_response_encoder.hpp"
+#include "api/kfs/kfs_shared_memory.hpp"
 #include "tensor/shape.hpp"
 
 namespace mserve::api::kfs {
@@ -69,9 +69,16 @@ void writeValues(JsonWriter& writer, std::span<const std::byte> data,
   const size_t count = data.size() / sizeof(T);
   for (size_t i = 0; i < count; ++i) {
     if (i % 4096 == 0 && out.overflowed()) return;
-    T value;
-    std::memcpy(&value, data.data() + i * sizeof(T), sizeof(T));  // engine memory may be unaligned
-    writeValue(writer, value);
+    if constexpr (std::is_same_v<T, bool>) {
+      // A BOOL byte other than 0 or 1 (a model may pass a client's bytes through) is true; read
+      // as a bool it would be undefined.
+      writeValue(writer, std::to_integer<uint8_t>(data[i]) != 0);
+    } else {
+      T value;
+      std::memcpy(&value, data.data() + i * sizeof(T),
+                  sizeof(T));  // engine memory may be unaligned
+      writeValue(writer, value);
+    }
   }
 }
 

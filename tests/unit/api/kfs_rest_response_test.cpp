@@ -117,6 +117,20 @@ TEST(KfsRestResponseTypes, HalfFloatsBoolsAndSpecialValuesInJson) {
   EXPECT_NE(encoded->body.find(R"("data":[NaN,-0.5])"), std::string::npos);
 }
 
+// Found by fuzzing (UBSan: "load of value 93, which is not a valid value for type 'bool'"): a
+// BOOL output holding a client's bytes unchanged is true for every non-zero byte.
+TEST(KfsRestResponseTypes, BoolBytesOtherThanZeroAndOneAreTrue) {
+  const std::vector<uint8_t> bools = {93, 0, 255, 1};
+  tensor::InferenceResponse response;
+  response.model_name = "m";
+  response.outputs.push_back(output("o", DataType::kBool, {4}, bools));
+  RestInferRequest request;
+  auto encoded = encodeRestInferResponse(response, request);
+  ASSERT_TRUE(encoded.isOk());
+  EXPECT_NE(encoded->body.find(R"("data":[true,false,true,true])"), std::string::npos)
+      << encoded->body;
+}
+
 TEST(KfsRestResponseTypes, BytesThatDoNotMatchTheShapeAreASerializationError) {
   const std::vector<float> three = {1, 2, 3};
   tensor::InferenceResponse response;
