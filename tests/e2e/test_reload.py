@@ -2,6 +2,7 @@
 config.json edits and broken versions while clients send requests continuously over gRPC and
 REST; every answer must come from the version expected at that moment. Also: a retired big
 model gives its memory back."""
+import os
 import time
 
 import pytest
@@ -121,6 +122,9 @@ def test_model_status_reports_failed_and_retired_versions(repo, log_dir):
             3: {"state": "LOADING", "error_code": 2, "error_message": "UNKNOWN"}}
 
 
+# scripts/test-asan sets MSERVE_E2E_SANITIZER: ASan's quarantine holds freed memory by design.
+@pytest.mark.skipif(os.environ.get("MSERVE_E2E_SANITIZER") == "asan",
+                    reason="ASan keeps freed memory in its quarantine")
 def test_retired_big_model_gives_memory_back(repo, models_dir, log_dir):
     repo.add_version("dummy", 1, source="dummy")
     dummy = {"name": "dummy", "base_path": "dummy"}

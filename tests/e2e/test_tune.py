@@ -154,7 +154,8 @@ def test_tunes_a_running_server_over_grpc_with_batching(models_dir, log_dir, tmp
         best = points[report["best"]]
         assert best["cpu_ms_per_request"] > 0  # the server's CPU, charged per request
         # Each point was checked against what the server compiled (GET /status/data).
-        assert all(point["compiled"].startswith("hint ") for point in points), points
+        assert all(point["compiled"].startswith("hint ") for point in points), \
+            [point["compiled"] for point in points]
         assert best["max_abs_error"] is None  # outputs are compared in process only
         # The server compiled every point's setting (the first load, then one per new point; the
         # defaults may equal the original entry, which the reload leaves alone).
