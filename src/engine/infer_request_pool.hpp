@@ -97,7 +97,6 @@ class InferRequestPool {
   // for a slot of `limiter` (with this model's `weight`) and returns it on release. Call before
   // the first acquire. Without it the pool admits freely (no cost on the request path).
   void useAdmission(std::shared_ptr<AdmissionLimiter> limiter, uint32_t weight);
-  const AdmissionLimiter* admission() const { return admission_.get(); }
   static constexpr int kMaxInlineHandOvers = 8;
 
   size_t size() const { return requests_.size(); }

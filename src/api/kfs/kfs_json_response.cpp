@@ -74,9 +74,8 @@ void writeValues(JsonWriter& writer, std::span<const std::byte> data,
       // as a bool it would be undefined.
       writeValue(writer, std::to_integer<uint8_t>(data[i]) != 0);
     } else {
-      T value;
-      std::memcpy(&value, data.data() + i * sizeof(T),
-                  sizeof(T));  // engine memory may be unaligned
+      T value;  // copied: engine memory may be unaligned
+      std::memcpy(&value, data.data() + i * sizeof(T), sizeof(T));
       writeValue(writer, value);
     }
   }

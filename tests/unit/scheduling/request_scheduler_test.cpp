@@ -21,6 +21,13 @@ struct Answer {
   std::thread::id thread;
 };
 
+// A response callback that fulfils `promise` with the status and the answering thread.
+auto record(std::promise<Answer>& promise) {
+  return [&promise](const util::Status& status, const tensor::InferenceResponse*) {
+    promise.set_value({status, std::this_thread::get_id()});
+  };
+}
+
 class RequestSchedulerTest : public RepositoryTest {
  protected:
   // b f32 [?,?] + k: requests of different widths (1 broadcasts, 10) never share a batch.
@@ -69,11 +76,6 @@ TEST_F(RequestSchedulerTest, TheTimerNeverAnswersTheNextBatchItself) {
   tensor::InferenceRequest narrow = request(zeros, 4, 1);
   narrow.deadline = Clock::now() + std::chrono::milliseconds(5);
   std::promise<Answer> wide_answer, narrow_answer;
-  auto record = [](std::promise<Answer>& promise) {
-    return [&promise](const util::Status& status, const tensor::InferenceResponse*) {
-      promise.set_value({status, std::this_thread::get_id()});
-    };
-  };
   version->infer(wide, executor, record(wide_answer));
   version->infer(narrow, executor, record(narrow_answer));
 
@@ -95,14 +97,14 @@ TEST_F(RequestSchedulerTest, TheRequestThatFillsTheBatchIsNotReadFromTheQueueAft
   const tensor::InferenceRequest first = request(zeros, 1, 1);
   const tensor::InferenceRequest second = request(zeros, 1, 1);
   std::promise<util::Status> first_answer, second_answer;
-  auto record = [](std::promise<util::Status>& promise) {
+  auto record_ok = [](std::promise<util::Status>& promise) {
     return [&promise](const util::Status& status, const tensor::InferenceResponse* response) {
       EXPECT_TRUE(status.isOk() && response != nullptr && response->outputs.size() == 1);
       promise.set_value(status);
     };
   };
-  version->infer(first, executor, record(first_answer));
-  version->infer(second, executor, record(second_answer));
+  version->infer(first, executor, record_ok(first_answer));
+  version->infer(second, executor, record_ok(second_answer));
   EXPECT_TRUE(first_answer.get_future().get().isOk());
   EXPECT_TRUE(second_answer.get_future().get().isOk());
 }
@@ -119,11 +121,6 @@ TEST_F(RequestSchedulerTest, AnInputCheckFailingAfterInferenceReplacesThatAnswer
   bad.input_checks.push_back(
       [] { return util::Status(util::StatusCode::kShmInvalidRegion, "the object was shrunk"); });
   std::promise<Answer> good_answer, bad_answer;
-  auto record = [](std::promise<Answer>& promise) {
-    return [&promise](const util::Status& status, const tensor::InferenceResponse*) {
-      promise.set_value({status, std::this_thread::get_id()});
-    };
-  };
   version->infer(good, executor, record(good_answer));
   version->infer(bad, executor, record(bad_answer));
   EXPECT_TRUE(good_answer.get_future().get().status.isOk());
